@@ -1,0 +1,139 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/listenerkit/listenerkit-go/signing"
+)
+
+// Defaults shared by both providers.
+const (
+	DefaultMaxAttempts = 3
+	DefaultBackoffBase = 200 * time.Millisecond
+	DefaultBackoffMax  = 5 * time.Second
+	// MaxRetryAfter bounds how long a Retry-After header can make a call wait.
+	MaxRetryAfter = 30 * time.Second
+	// MaxResponseBytes bounds every response body.
+	MaxResponseBytes = 1 << 20
+	// Version is this module's version, sent in the User-Agent.
+	Version = "0.1.0"
+)
+
+// Config is what a provider's options set. The setters check their input so
+// that both providers' options reject the same bad values the same way.
+type Config struct {
+	endpoint    *url.URL
+	httpClient  *http.Client
+	maxAttempts int
+	logger      *slog.Logger
+	credentials signing.CredentialsProvider
+	backoffBase time.Duration
+	backoffMax  time.Duration
+	now         func() time.Time
+}
+
+// NewConfig returns the defaults for a provider whose service lives at
+// endpoint and whose credentials come from creds unless an option says
+// otherwise.
+func NewConfig(endpoint string, creds signing.CredentialsProvider) *Config {
+	c := &Config{
+		maxAttempts: DefaultMaxAttempts,
+		credentials: creds,
+		backoffBase: DefaultBackoffBase,
+		backoffMax:  DefaultBackoffMax,
+		now:         time.Now,
+	}
+	if err := c.SetEndpoint(endpoint); err != nil {
+		panic("transport: bad default endpoint: " + err.Error()) // a programming error in this module
+	}
+	return c
+}
+
+// SetEndpoint sets the service address: an absolute http or https URL with a
+// host, an optional path, and no query or fragment.
+func (c *Config) SetEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("invalid endpoint %q: %w", raw, err)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return fmt.Errorf("invalid endpoint %q: scheme must be https or http", raw)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("invalid endpoint %q: no host", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("invalid endpoint %q: no query, fragment or user info allowed", raw)
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	c.endpoint = u
+	return nil
+}
+
+// SetHTTPClient uses a copy of hc, so the caller's client is never changed.
+func (c *Config) SetHTTPClient(hc *http.Client) error {
+	if hc == nil {
+		return errors.New("nil *http.Client")
+	}
+	copied := *hc
+	c.httpClient = &copied
+	return nil
+}
+
+// SetMaxAttempts sets how many attempts a call makes at most; 1 disables
+// retries.
+func (c *Config) SetMaxAttempts(n int) error {
+	if n < 1 || n > 10 {
+		return fmt.Errorf("max attempts %d out of range 1..10", n)
+	}
+	c.maxAttempts = n
+	return nil
+}
+
+// SetLogger logs one record per attempt to l.
+func (c *Config) SetLogger(l *slog.Logger) error {
+	if l == nil {
+		return errors.New("nil *slog.Logger")
+	}
+	c.logger = l
+	return nil
+}
+
+// SetCredentials sets the credentials provider.
+func (c *Config) SetCredentials(p signing.CredentialsProvider) error {
+	if p == nil {
+		return errors.New("nil CredentialsProvider")
+	}
+	c.credentials = p
+	return nil
+}
+
+// SetBackoff sets the first retry delay and the cap of the exponential
+// backoff.
+func (c *Config) SetBackoff(base, maxDelay time.Duration) error {
+	if base <= 0 || maxDelay < base {
+		return fmt.Errorf("backoff base %v and max %v: need 0 < base <= max", base, maxDelay)
+	}
+	c.backoffBase, c.backoffMax = base, maxDelay
+	return nil
+}
+
+// SetClock replaces time.Now; tests use it to sign with a skewed clock.
+func (c *Config) SetClock(now func() time.Time) { c.now = now }
+
+// defaultHTTPClient is used when the caller supplies none. Idle connections
+// per host are raised from net/http's 2 so that concurrent callers reuse
+// connections instead of opening new ones; Timeout is a backstop for callers
+// whose context has no deadline.
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: t, Timeout: 60 * time.Second}
+}
