@@ -142,7 +142,8 @@ func UserAgent() string {
 func (c *Client) Endpoint() string { return c.endpoint }
 
 // Do sends one call: params are the operation's own parameters (they are not
-// modified); out receives the decoded success. Every attempt is signed anew.
+// modified; Action is added); out receives the decoded success. Every
+// attempt is signed anew.
 func (c *Client) Do(ctx context.Context, action string, params url.Values, out any) error {
 	mayHaveApplied := false
 	for attempt := 1; ; attempt++ {
@@ -183,6 +184,7 @@ func (c *Client) attempt(ctx context.Context, action string, params url.Values, 
 	for k, v := range params {
 		signed[k] = v
 	}
+	signed.Set("Action", action)
 	a := &Attempt{Credentials: creds, Method: c.dialect.Method, Host: c.host, Path: c.path, Time: c.now(), Nonce: nonce()}
 	signature := c.dialect.Sign(signed, a)
 	red := newRedactor(creds, signature)
@@ -217,11 +219,11 @@ func (c *Client) interpret(resp *resty.Response, sendErr error, red redactor, ou
 		}
 		// The status line arrived but the body did not, whole.
 		r := &Response{StatusCode: raw.StatusCode, Header: raw.Header}
-		reason := "reading the body failed"
+		reason, connection := "reading the body failed", true
 		if errors.Is(sendErr, resty.ErrResponseBodyTooLarge) {
-			reason = "body larger than " + strconv.Itoa(MaxResponseBytes) + " bytes"
+			reason, connection = "body larger than "+strconv.Itoa(MaxResponseBytes)+" bytes", false
 		}
-		return &Failure{Err: NewResponseError(r, reason, err), Sent: true, Connection: true,
+		return &Failure{Err: NewResponseError(r, reason, err), Sent: true, Connection: connection,
 			StatusCode: raw.StatusCode, MayHaveApplied: true}, ""
 	}
 

@@ -344,9 +344,11 @@ func TestDo_RefusedConnectionIsNotSent(t *testing.T) {
 func TestDo_CredentialsFailureSendsNothing(t *testing.T) {
 	s := newServer(t, reply(200, `{"id":"x"}`))
 	for name, p := range map[string]signing.CredentialsProvider{
-		"empty":  signing.NewStaticCredentials("", "", ""),
-		"failed": signing.CredentialsProviderFunc(func(context.Context) (signing.Credentials, error) { return signing.Credentials{}, errors.New("vault down") }),
-		"blank":  signing.CredentialsProviderFunc(func(context.Context) (signing.Credentials, error) { return signing.Credentials{ID: "id"}, nil }),
+		"empty": signing.NewStaticCredentials("", "", ""),
+		"failed": signing.CredentialsProviderFunc(func(context.Context) (signing.Credentials, error) {
+			return signing.Credentials{}, errors.New("vault down")
+		}),
+		"blank": signing.CredentialsProviderFunc(func(context.Context) (signing.Credentials, error) { return signing.Credentials{ID: "id"}, nil }),
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := newTestClient(t, s.URL, testDialect(http.MethodPost, always), func(c *Config) { require.NoError(t, c.SetCredentials(p)) })

@@ -1,0 +1,287 @@
+package ga
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/listenerkit/listenerkit-go/internal/flatten"
+	"github.com/listenerkit/listenerkit-go/internal/validate"
+)
+
+// Protocol is a listener's transport protocol.
+type Protocol string
+
+// Protocols the service accepts. HTTP and HTTPS listeners are open to
+// allow-listed accounts only.
+const (
+	ProtocolTCP   Protocol = "tcp"
+	ProtocolUDP   Protocol = "udp"
+	ProtocolHTTP  Protocol = "http"
+	ProtocolHTTPS Protocol = "https"
+)
+
+// Values lists every Protocol.
+func (Protocol) Values() []Protocol {
+	return []Protocol{ProtocolTCP, ProtocolUDP, ProtocolHTTP, ProtocolHTTPS}
+}
+
+// ClientAffinity says whether a client's connections stick to one endpoint.
+type ClientAffinity string
+
+// ClientAffinitySourceIP keeps a client's requests on one endpoint,
+// whatever the source port and protocol. The empty value (the default) keeps
+// no affinity.
+const ClientAffinitySourceIP ClientAffinity = "SOURCE_IP"
+
+// Values lists every non-empty ClientAffinity.
+func (ClientAffinity) Values() []ClientAffinity { return []ClientAffinity{ClientAffinitySourceIP} }
+
+// DefaultRegionID is the only region GA instances are managed in.
+const DefaultRegionID = "cn-hangzhou"
+
+// PortRange is a range of listener ports, both ends included.
+type PortRange struct {
+	FromPort int `url:"FromPort"`
+	ToPort   int `url:"ToPort"`
+}
+
+// Certificate is an SSL certificate of an https listener.
+type Certificate struct {
+	ID string `url:"Id"`
+}
+
+// CreateListenerRequest is the input of CreateListener.
+type CreateListenerRequest struct {
+	// RegionID must be cn-hangzhou; empty means cn-hangzhou.
+	RegionID string
+	// ClientToken makes the call idempotent: the same token returns the
+	// same listener. ASCII, at most 64 characters. Empty: the client makes
+	// one per call and keeps it across retries.
+	ClientToken string
+	// AcceleratorID is the accelerator to add the listener to. Required.
+	AcceleratorID string
+	// Name: 2 to 128 characters, starting with a letter or a Chinese
+	// character, then letters, Chinese characters, digits, "_" and "-".
+	Name string
+	// Description is free text.
+	Description string
+	// ClientAffinity is empty (none) or ClientAffinitySourceIP.
+	ClientAffinity ClientAffinity
+	// Protocol is tcp, udp, http or https; empty means tcp.
+	Protocol Protocol
+	// ProxyProtocol passes the client's source IP to the endpoints.
+	ProxyProtocol bool
+	// PortRanges are the listener's ports: at least one range, ports
+	// 1..65499; http and https take one range of one port.
+	PortRanges []PortRange
+	// Certificates are required for https and allowed only there.
+	Certificates []Certificate
+}
+
+// CreateListenerResponse is the output of CreateListener.
+type CreateListenerResponse struct {
+	RequestID  string `json:"RequestId"`
+	ListenerID string `json:"ListenerId"`
+	// ClientToken is the token the call was sent with: the caller's, or the
+	// one the client made. Sending it again returns the same listener.
+	ClientToken string `json:"-"`
+}
+
+// Port limits from the API page.
+const (
+	minPort          = 1
+	maxPort          = 65499 // 65500-65535 are the system's
+	minSystemPort    = 65500
+	maxTCPPort       = 65535
+	hugeRangePorts   = 300
+	maxNameChars     = 128
+	minNameChars     = 2
+	maxClientToken   = 64
+	requestTypeName  = "CreateListenerRequest"
+	serviceNameShort = "ga"
+)
+
+// udpReservedPorts may not be in a UDP listener's ranges.
+var udpReservedPorts = []int{250, 4789, 4790}
+
+// Validate checks every rule of the API page and returns all violations at
+// once as a *ValidationError, or nil.
+func (r *CreateListenerRequest) Validate() error {
+	var v validate.Collector
+	if r == nil {
+		v.Add("CreateListenerRequest", ErrMissingParameter, "request is nil")
+		return v.Err(serviceNameShort, requestTypeName)
+	}
+	if r.RegionID != "" && r.RegionID != DefaultRegionID {
+		v.Add("RegionID", ErrInvalidParameter, "must be %s, got %q", DefaultRegionID, r.RegionID)
+	}
+	if r.AcceleratorID == "" {
+		v.Add("AcceleratorID", ErrMissingParameter, "is required")
+	}
+	validateClientToken(&v, r.ClientToken)
+	if r.Name != "" {
+		validateName(&v, r.Name)
+	}
+	if r.ClientAffinity != "" && r.ClientAffinity != ClientAffinitySourceIP {
+		v.Add("ClientAffinity", ErrInvalidParameter, "must be empty or %s, got %q", ClientAffinitySourceIP, r.ClientAffinity)
+	}
+	protocol := r.protocol()
+	knownProtocol := false
+	for _, p := range protocol.Values() {
+		knownProtocol = knownProtocol || p == protocol
+	}
+	if !knownProtocol {
+		v.Add("Protocol", ErrProtocalIllegalListener, "must be tcp, udp, http or https, got %q", r.Protocol)
+	}
+	validatePortRanges(&v, protocol, r.PortRanges)
+	validateCertificates(&v, protocol, r.Certificates)
+	return v.Err(serviceNameShort, requestTypeName)
+}
+
+func (r *CreateListenerRequest) protocol() Protocol {
+	if r.Protocol == "" {
+		return ProtocolTCP
+	}
+	return r.Protocol
+}
+
+func validateClientToken(v *validate.Collector, token string) {
+	if len(token) > maxClientToken {
+		v.Add("ClientToken", ErrInvalidParameter, "at most %d characters, got %d", maxClientToken, len(token))
+	}
+	for _, c := range []byte(token) {
+		if c > unicode.MaxASCII {
+			v.Add("ClientToken", ErrInvalidParameter, "must be ASCII")
+			return
+		}
+	}
+}
+
+// validateName: "名称长度为2~128个字符，以大小写字母或中文开头，可包含数字、下划线（_）和短划线（-）".
+// Length counts characters, not bytes.
+func validateName(v *validate.Collector, name string) {
+	if !utf8.ValidString(name) {
+		v.Add("Name", ErrInvalidParameter, "must be valid UTF-8")
+		return
+	}
+	if n := utf8.RuneCountInString(name); n < minNameChars || n > maxNameChars {
+		v.Add("Name", ErrInvalidParameter, "must be %d to %d characters, got %d", minNameChars, maxNameChars, n)
+	}
+	first, _ := utf8.DecodeRuneInString(name)
+	if !isASCIILetter(first) && !unicode.Is(unicode.Han, first) {
+		v.Add("Name", ErrInvalidParameter, "must start with a letter or a Chinese character, got %q", first)
+	}
+	if i := strings.IndexFunc(name, func(c rune) bool {
+		return !isASCIILetter(c) && !unicode.Is(unicode.Han, c) && !('0' <= c && c <= '9') && c != '_' && c != '-'
+	}); i >= 0 {
+		c, _ := utf8.DecodeRuneInString(name[i:])
+		v.Add("Name", ErrInvalidParameter, "may hold only letters, Chinese characters, digits, _ and -, got %q", c)
+	}
+}
+
+func isASCIILetter(c rune) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func validatePortRanges(v *validate.Collector, protocol Protocol, ranges []PortRange) {
+	if len(ranges) == 0 {
+		v.Add("PortRanges", ErrMissingParameter, "at least one port range is required")
+		return
+	}
+	if (protocol == ProtocolHTTP || protocol == ProtocolHTTPS) &&
+		(len(ranges) != 1 || ranges[0].FromPort != ranges[0].ToPort) {
+		v.Add("PortRanges", ErrPortRangesMustOne, "an %s listener takes exactly one range with FromPort == ToPort", protocol)
+	}
+	for i, pr := range ranges {
+		field := fmt.Sprintf("PortRanges[%d]", i)
+		ok := true
+		for _, end := range []struct {
+			name string
+			port int
+		}{{"FromPort", pr.FromPort}, {"ToPort", pr.ToPort}} {
+			switch {
+			case end.port >= minSystemPort && end.port <= maxTCPPort:
+				v.Add(field+"."+end.name, ErrSystemPortListener, "ports %d-%d are reserved, got %d", minSystemPort, maxTCPPort, end.port)
+				ok = false
+			case end.port < minPort || end.port > maxPort:
+				v.Add(field+"."+end.name, ErrPortRangeIllegalListener, "must be %d..%d, got %d", minPort, maxPort, end.port)
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		if pr.FromPort > pr.ToPort {
+			v.Add(field, ErrPortRangeIllegalListener, "FromPort %d is greater than ToPort %d", pr.FromPort, pr.ToPort)
+			continue
+		}
+		if protocol == ProtocolUDP {
+			for _, reserved := range udpReservedPorts {
+				if pr.FromPort <= reserved && reserved <= pr.ToPort {
+					v.Add(field, ErrPortRangeIllegalUDP, "UDP port %d is reserved (250, 4789 and 4790 are)", reserved)
+				}
+			}
+		}
+		if pr.ToPort-pr.FromPort+1 > hugeRangePorts && len(ranges) > 1 {
+			v.Add(field, ErrPortRangeIllegalCount, "a range of more than %d ports must be the only range", hugeRangePorts)
+		}
+		for j := 0; j < i; j++ {
+			other := ranges[j]
+			if other.FromPort <= other.ToPort && pr.FromPort <= other.ToPort && other.FromPort <= pr.ToPort {
+				v.Add(field, ErrPortConflictListener, "overlaps PortRanges[%d] (%d-%d)", j, other.FromPort, other.ToPort)
+			}
+		}
+	}
+}
+
+func validateCertificates(v *validate.Collector, protocol Protocol, certs []Certificate) {
+	if protocol != ProtocolHTTPS {
+		if len(certs) > 0 {
+			v.Add("Certificates", ErrInvalidParameter, "only https listeners take certificates")
+		}
+		return
+	}
+	if len(certs) == 0 {
+		v.Add("Certificates", ErrInvalidParameter, "an https listener needs a certificate")
+	}
+	for i, c := range certs {
+		if c.ID == "" {
+			v.Add(fmt.Sprintf("Certificates[%d].ID", i), ErrMissingParameter, "is required")
+		}
+	}
+}
+
+// wireParams is the request as the service names its parameters.
+type wireParams struct {
+	RegionID       string                        `url:"RegionId"`
+	ClientToken    string                        `url:"ClientToken"`
+	AcceleratorID  string                        `url:"AcceleratorId"`
+	Name           string                        `url:"Name,omitempty"`
+	Description    string                        `url:"Description,omitempty"`
+	ClientAffinity ClientAffinity                `url:"ClientAffinity,omitempty"`
+	Protocol       Protocol                      `url:"Protocol"`
+	ProxyProtocol  bool                          `url:"ProxyProtocol"`
+	PortRanges     flatten.OneBased[PortRange]   `url:"PortRanges"`
+	Certificates   flatten.OneBased[Certificate] `url:"Certificates,omitempty"`
+}
+
+// params flattens a validated request, with token as its ClientToken.
+func (r *CreateListenerRequest) params(token string) (url.Values, error) {
+	region := r.RegionID
+	if region == "" {
+		region = DefaultRegionID
+	}
+	return flatten.Values(wireParams{
+		RegionID:       region,
+		ClientToken:    token,
+		AcceleratorID:  r.AcceleratorID,
+		Name:           r.Name,
+		Description:    r.Description,
+		ClientAffinity: r.ClientAffinity,
+		Protocol:       r.protocol(),
+		ProxyProtocol:  r.ProxyProtocol,
+		PortRanges:     r.PortRanges,
+		Certificates:   r.Certificates,
+	})
+}

@@ -1,0 +1,77 @@
+// Package validate collects field violations into one error that both
+// providers return before anything is sent.
+//
+// Each violation names the field in Go syntax (PortRanges[1].ToPort) and
+// carries the provider's documented error code as an error value, so that
+// errors.Is(err, ga.ErrPortRangeIllegalUDP) holds for a local violation just
+// as it does for the service's answer.
+package validate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FieldError is one violated rule.
+type FieldError struct {
+	// Field is the offending field in Go syntax, e.g. "Listeners[3].TimeOut".
+	Field string
+	// Code is the documented error code, as the provider's code value.
+	Code error
+	// Message says what is wrong and what is allowed.
+	Message string
+}
+
+// Error is "Field: Code: Message".
+func (e *FieldError) Error() string { return e.Field + ": " + e.Code.Error() + ": " + e.Message }
+
+// Unwrap returns the code, so errors.Is matches it.
+func (e *FieldError) Unwrap() error { return e.Code }
+
+// Error is every violation of one request.
+type Error struct {
+	Service    string // "ga" or "bmlb"
+	Request    string // the request type, e.g. "CreateListenerRequest"
+	Violations []*FieldError
+}
+
+// Error lists every violation.
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: invalid %s (%d violation", e.Service, e.Request, len(e.Violations))
+	if len(e.Violations) != 1 {
+		b.WriteByte('s')
+	}
+	b.WriteString("; nothing was sent)")
+	for _, v := range e.Violations {
+		b.WriteString("\n\t")
+		b.WriteString(v.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the violations, so errors.Is and errors.As see each one
+// and its code.
+func (e *Error) Unwrap() []error {
+	errs := make([]error, len(e.Violations))
+	for i, v := range e.Violations {
+		errs[i] = v
+	}
+	return errs
+}
+
+// Collector gathers violations while a validator walks a request.
+type Collector struct{ violations []*FieldError }
+
+// Add records that field breaks the rule documented by code.
+func (c *Collector) Add(field string, code error, format string, args ...any) {
+	c.violations = append(c.violations, &FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// Err returns nil when nothing was added, or an *Error with everything.
+func (c *Collector) Err(service, request string) error {
+	if len(c.violations) == 0 {
+		return nil
+	}
+	return &Error{Service: service, Request: request, Violations: c.violations}
+}
