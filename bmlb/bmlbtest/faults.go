@@ -1,0 +1,47 @@
+package bmlbtest
+
+import (
+	"time"
+
+	"github.com/listenerkit/listenerkit-go/internal/faults"
+)
+
+// Fault is one way the network or the service misbehaves; see the Fault*
+// constants.
+type Fault = faults.Kind
+
+// The faults the fake can inject.
+const (
+	// FaultResetBeforeApply resets the connection before applying.
+	FaultResetBeforeApply = faults.ResetBeforeApply
+	// FaultResetAfterApply creates the listeners, then resets the
+	// connection instead of answering.
+	FaultResetAfterApply = faults.ResetAfterApply
+	// FaultServerError answers HTTP 502 with an HTML page without applying.
+	FaultServerError = faults.ServerError
+	// FaultThrottle answers 4400 (RequestLimitExceeded) without applying.
+	FaultThrottle = faults.Throttle
+	// FaultSlow waits (see SetSlowDelay) before applying and answering.
+	FaultSlow = faults.Slow
+	// FaultTruncated creates the listeners and sends half of the answer.
+	FaultTruncated = faults.Truncated
+	// FaultNotJSON creates the listeners and answers an HTML page.
+	FaultNotJSON = faults.NotJSON
+)
+
+// InjectFault makes the next n requests fail with f, in order after faults
+// already scheduled.
+func (s *Server) InjectFault(f Fault, n int) { s.faults.Schedule(f, n) }
+
+// SetRandomFaults makes each unscheduled request fail with probability rate,
+// with a fault drawn from kinds (every fault when none is given); seed makes
+// the run repeatable.
+func (s *Server) SetRandomFaults(rate float64, seed uint64, kinds ...Fault) {
+	s.faults.SetRandom(rate, seed, kinds...)
+}
+
+// SetSlowDelay sets how long FaultSlow waits (default 2s).
+func (s *Server) SetSlowDelay(d time.Duration) { s.faults.SetSlowDelay(d) }
+
+// FaultsInjected counts the faults injected so far, by kind.
+func (s *Server) FaultsInjected() map[Fault]int { return s.faults.Injected() }

@@ -1,0 +1,237 @@
+package bmlb
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/listenerkit/listenerkit-go/internal/transport"
+	"github.com/listenerkit/listenerkit-go/signing"
+)
+
+// DefaultEndpoint is the BMLB 2.0 API's address, path included.
+const DefaultEndpoint = "https://bmlb.api.qcloud.com/v2/index.php"
+
+// ListenerCreator is the one method most services need: depend on it in your
+// code and pass a *Client in production, a fake in tests.
+type ListenerCreator interface {
+	CreateBmListeners(ctx context.Context, req *CreateBmListenersRequest) (*CreateBmListenersResponse, error)
+}
+
+var _ ListenerCreator = (*Client)(nil)
+
+// Client calls the BMLB 2.0 API in one region. It is safe for concurrent
+// use; make one per region and share it.
+type Client struct {
+	t *transport.Client
+}
+
+// config is what the options set: the shared transport settings and what
+// only BMLB has.
+type config struct {
+	transport       *transport.Config
+	region          string
+	signatureMethod string
+}
+
+// Option configures a Client; an option given a bad value makes NewClient
+// fail.
+type Option func(*config) error
+
+// WithEndpoint sends calls to url (path included) instead of DefaultEndpoint.
+func WithEndpoint(url string) Option {
+	return func(c *config) error { return c.transport.SetEndpoint(url) }
+}
+
+// WithRegion sets the Region common parameter (bj, gz, sh, ...). Required.
+func WithRegion(region string) Option {
+	return func(c *config) error {
+		if region == "" {
+			return errors.New("empty region")
+		}
+		c.region = region
+		return nil
+	}
+}
+
+// WithCredentials signs with p instead of the TENCENTCLOUD_* environment
+// variables.
+func WithCredentials(p signing.CredentialsProvider) Option {
+	return func(c *config) error { return c.transport.SetCredentials(p) }
+}
+
+// WithSignatureMethod chooses signing.HmacSHA256 (the default) or
+// signing.HmacSHA1.
+func WithSignatureMethod(method string) Option {
+	return func(c *config) error {
+		if method != signing.HmacSHA256 && method != signing.HmacSHA1 {
+			return fmt.Errorf("signature method %q: want %s or %s", method, signing.HmacSHA256, signing.HmacSHA1)
+		}
+		c.signatureMethod = method
+		return nil
+	}
+}
+
+// WithHTTPClient sends through a copy of hc; hc itself is not modified.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error { return c.transport.SetHTTPClient(hc) }
+}
+
+// WithMaxAttempts bounds the attempts of one call: 1 to 10, default 3; 1
+// disables retries. Only failures that prove the request never reached the
+// service, and rate-limit answers, are retried.
+func WithMaxAttempts(n int) Option {
+	return func(c *config) error { return c.transport.SetMaxAttempts(n) }
+}
+
+// WithLogger logs one record per attempt; secrets, tokens and signatures
+// are never logged, the SecretId only masked.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error { return c.transport.SetLogger(l) }
+}
+
+// WithRetryBackoff sets the first retry delay and its cap (defaults 200ms
+// and 5s).
+func WithRetryBackoff(base, maxDelay time.Duration) Option {
+	return func(c *config) error { return c.transport.SetBackoff(base, maxDelay) }
+}
+
+// NewClient returns a Client. WithRegion is required; credentials come from
+// the TENCENTCLOUD_* environment variables unless WithCredentials says
+// otherwise, and are read on each call.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := &config{
+		transport:       transport.NewConfig(DefaultEndpoint, signing.NewTencentEnvCredentials()),
+		signatureMethod: signing.HmacSHA256,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, errors.New("bmlb: nil Option")
+		}
+		if err := opt(cfg); err != nil {
+			return nil, fmt.Errorf("bmlb: %w", err)
+		}
+	}
+	if cfg.region == "" {
+		return nil, errors.New("bmlb: a region is required (WithRegion)")
+	}
+	t, err := transport.New(cfg.transport, newDialect(cfg.region, cfg.signatureMethod))
+	if err != nil {
+		return nil, err
+	}
+	return &Client{t: t}, nil
+}
+
+// CreateBmListeners creates layer-4 listeners on a black-stone load
+// balancer. The request is validated first: a *ValidationError means nothing
+// was sent. The call has no idempotency token, so it is re-sent only when
+// the request provably never reached the service (connection refused, DNS,
+// TLS handshake) or was refused for its rate (4400). Other failures are an
+// *OperationError (see MayHaveApplied) wrapping an *APIError, a
+// *ResponseError, a network error or the context's error.
+//
+// The work is asynchronous: RequestID is the task's id.
+//
+// API: https://cloud.tencent.com/document/product/386/9296
+func (c *Client) CreateBmListeners(ctx context.Context, req *CreateBmListenersRequest) (*CreateBmListenersResponse, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	params, err := req.params()
+	if err != nil {
+		return nil, fmt.Errorf("bmlb: encoding CreateBmListenersRequest: %w", err)
+	}
+	var out CreateBmListenersResponse
+	if err := c.t.Do(ctx, "CreateBmListeners", params, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// newDialect is what makes the shared transport speak BMLB 2.0.
+func newDialect(region, signatureMethod string) transport.Dialect {
+	return transport.Dialect{
+		Service: "bmlb",
+		Method:  http.MethodGet, // as the API page shows; the transport forbids net/http's silent GET replays
+		Sign: func(p url.Values, a *transport.Attempt) string {
+			p.Set("Region", region)
+			p.Set("Timestamp", strconv.FormatInt(a.Time.Unix(), 10))
+			p.Set("Nonce", strconv.FormatInt(a.Nonce, 10))
+			p.Set("SecretId", a.Credentials.ID)
+			p.Set("SignatureMethod", signatureMethod)
+			if a.Credentials.SessionToken != "" {
+				p.Set("Token", a.Credentials.SessionToken)
+			}
+			signature := signing.TencentV2Signature(a.Method, a.Host, a.Path, p, a.Credentials.Secret, signatureMethod)
+			p.Set("Signature", signature)
+			return signature
+		},
+		Decode:    decode,
+		Retryable: retryable,
+	}
+}
+
+// flexInt decodes a JSON number or a string holding one: some 2.0 services
+// send "code": "5100".
+type flexInt struct {
+	n   int64
+	set bool
+}
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	b = bytes.Trim(b, `"`)
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("not an integer: %q", b)
+	}
+	f.n, f.set = n, true
+	return nil
+}
+
+type wireResponse struct {
+	Code      flexInt `json:"code"`
+	Message   string  `json:"message"`
+	CodeDesc  string  `json:"codeDesc"`
+	RequestID flexInt `json:"requestId"`
+}
+
+func decode(r *transport.Response, out any) (string, error) {
+	if r.StatusCode != http.StatusOK {
+		return "", transport.NewResponseError(r, "HTTP status "+strconv.Itoa(r.StatusCode)+" (the service answers 200)", nil)
+	}
+	var w wireResponse
+	if err := transport.DecodeJSON(r, &w); err != nil {
+		return "", err
+	}
+	if !w.Code.set {
+		return "", transport.NewResponseError(r, "answer without code", nil)
+	}
+	if w.Code.n != 0 {
+		return "", &APIError{HTTPStatus: r.StatusCode, Code: int(w.Code.n), CodeDesc: w.CodeDesc, Message: w.Message, ModuleCode: moduleCode(w.Message)}
+	}
+	if !w.RequestID.set {
+		return "", transport.NewResponseError(r, "success answer without requestId", nil)
+	}
+	resp := out.(*CreateBmListenersResponse)
+	*resp = CreateBmListenersResponse{Message: w.Message, CodeDesc: w.CodeDesc, RequestID: w.RequestID.n}
+	return strconv.FormatInt(w.RequestID.n, 10), nil
+}
+
+// retryable: the call is not idempotent, so only what never reached the
+// service, or what it refused for rate (4400), is sent again.
+func retryable(f *transport.Failure) bool {
+	if !f.Sent {
+		return true
+	}
+	var e *APIError
+	return errors.As(f.Err, &e) && e.Code == ErrQuotaExceeded.Code
+}
