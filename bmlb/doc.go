@@ -1,0 +1,44 @@
+// Package bmlb creates layer-4 listeners on Tencent Cloud black-stone load
+// balancers with the CreateBmListeners API (legacy API 2.0).
+//
+//	c, err := bmlb.NewClient(bmlb.WithRegion("bj")) // TENCENTCLOUD_SECRET_ID / _KEY
+//	resp, err := c.CreateBmListeners(ctx, &bmlb.CreateBmListenersRequest{
+//		LoadBalancerID: "lb-abcdefgh",
+//		Listeners: []bmlb.Listener{{LoadBalancerPort: 80, Protocol: bmlb.ProtocolTCP, ListenerName: "web"}},
+//	})
+//
+// # Authentication
+//
+// Requests are signed with the API 2.0 signature, HmacSHA256 by default or
+// HmacSHA1 ([WithSignatureMethod]). Credentials come from [WithCredentials]
+// or the TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and
+// TENCENTCLOUD_SECURITY_TOKEN environment variables, read before every
+// attempt.
+//
+// # Validation
+//
+// [CreateBmListenersRequest.Validate] checks every rule of the API page
+// before anything is sent, all violations at once, each with its field
+// (Listeners[3].TimeOut) and [ErrorCode].
+//
+// # Errors
+//
+// The page's codes and the common 2.0 codes are [ErrorCode] values matched
+// with errors.Is. The service answers errors with HTTP 200 and a non-zero
+// code, decoded whether it is a number or a string, into an [*APIError].
+// A call that was attempted and failed returns an [*OperationError]; its
+// MayHaveApplied says whether the listeners may exist.
+//
+// # Retries
+//
+// CreateBmListeners has no idempotency token, so a request that may have
+// reached the service is never sent again: only failures that prove it did
+// not (connection refused, DNS, TLS handshake) and rate-limit answers (4400)
+// are retried, each attempt with a new Nonce. The transport also stops
+// net/http from silently replaying the GET on a reused connection.
+//
+// # Testing
+//
+// Depend on [ListenerCreator]. In tests, run the fake in package bmlbtest,
+// or use httpmock with a per-test mock transport through [WithHTTPClient].
+package bmlb

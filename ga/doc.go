@@ -1,0 +1,46 @@
+// Package ga creates listeners on Alibaba Cloud Global Accelerator with the
+// CreateListener API (version 2019-11-20).
+//
+//	c, err := ga.NewClient() // ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET
+//	resp, err := c.CreateListener(ctx, &ga.CreateListenerRequest{
+//		AcceleratorID: "ga-bp1odcab8tmno0hdq",
+//		PortRanges:    []ga.PortRange{{FromPort: 80, ToPort: 80}},
+//	})
+//
+// # Authentication
+//
+// Requests are signed with Alibaba Cloud RPC signature 1.0 (package
+// signing). Credentials come from [WithCredentials] or, by default, the
+// ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and
+// ALIBABA_CLOUD_SECURITY_TOKEN environment variables, read before every
+// attempt.
+//
+// # Validation
+//
+// [CreateListenerRequest.Validate] checks every rule of the API page before
+// anything is sent and reports all violations at once in a
+// [*ValidationError], each naming its field and documented [ErrorCode].
+//
+// # Errors
+//
+// Every error code of the API page and the common codes are [ErrorCode]
+// constants; errors.Is(err, ga.ErrPortConflictListener) holds for the
+// service's [*APIError] and for a local violation alike. A call that was
+// attempted and failed returns an [*OperationError] that says how many
+// attempts were made and whether the request may have been applied.
+//
+// # Retries
+//
+// An empty ClientToken is filled with a UUID once per call and kept across
+// retries, so CreateListener is idempotent and is retried (3 attempts by
+// default, exponential backoff with jitter, Retry-After honoured) on
+// connection failures, HTTP 5xx, Throttling* and ServiceUnavailable, and on
+// nothing else. Set ClientToken yourself to make retries across calls (or
+// process restarts) idempotent too.
+//
+// # Testing
+//
+// Depend on [ListenerCreator] in your code. In tests, run the fake service
+// in package gatest and point the client at it with [WithEndpoint], or use
+// httpmock with a per-test mock transport through [WithHTTPClient].
+package ga

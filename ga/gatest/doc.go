@@ -1,0 +1,19 @@
+// Package gatest is an in-process fake of the GA CreateListener service for
+// your tests: real HTTP on loopback, real signature checks, the service's
+// JSON shapes and HTTP statuses.
+//
+// # Behaviour
+//
+// The fake verifies the signature (query or form body, GET or POST), the
+// Timestamp (15 minutes of skew), nonce reuse, Action and Version; it
+// applies the API page's rules itself, and what only the service knows:
+// unknown or inactive accelerators, the listener quota, port conflicts with
+// existing listeners (tcp, http and https share ports; udp is separate), one
+// listener of more than 300 ports per protocol, and ClientToken idempotency.
+//
+// # Faults
+//
+// [Server.InjectFault] and [Server.SetRandomFaults] make requests fail the
+// ways networks and services do: resets before or after the listener is
+// created, 5xx, throttling, slow, truncated or non-JSON answers.
+package gatest
