@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestQuickstartEmbedded(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(nil, &out, &errOut)
+	assert.Equal(t, 0, code, errOut.String())
+	for _, want := range []string{"GA listener created", "BMLB listeners created:     3 listeners", "PortRangeIllegal.UDP",
+		"code PortConflict.Listener, HTTP 400, RequestId", "2 attempts", "MayHaveApplied=true", "All steps went as expected."} {
+		assert.Contains(t, out.String(), want)
+	}
+}
+
+func TestQuickstartLiveNamesMissingVariables(t *testing.T) {
+	for _, v := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"} {
+		t.Setenv(v, "")
+	}
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 2, run([]string{"-live"}, &out, &errOut))
+	for _, v := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "TENCENTCLOUD_SECRET_KEY", "-accelerator", "-load-balancer"} {
+		assert.Contains(t, errOut.String(), v)
+	}
+	assert.True(t, strings.Contains(errOut.String(), "missing"))
+}
+
+func TestQuickstartBadFlag(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 2, run([]string{"-nope"}, &out, &errOut))
+}
