@@ -55,15 +55,6 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
-// Applies reports whether the service applies the request despite the fault.
-func (k Kind) Applies() bool {
-	switch k {
-	case None, ResetAfterApply, Slow, Truncated, NotJSON:
-		return true
-	}
-	return false
-}
-
 // Answers are the provider's own error answers.
 type Answers struct {
 	ServerError func(w http.ResponseWriter)

@@ -34,7 +34,6 @@ type Config struct {
 	credentials signing.CredentialsProvider
 	backoffBase time.Duration
 	backoffMax  time.Duration
-	now         func() time.Time
 }
 
 // NewConfig returns the defaults for a provider whose service lives at
@@ -46,7 +45,6 @@ func NewConfig(endpoint string, creds signing.CredentialsProvider) *Config {
 		credentials: creds,
 		backoffBase: DefaultBackoffBase,
 		backoffMax:  DefaultBackoffMax,
-		now:         time.Now,
 	}
 	if err := c.SetEndpoint(endpoint); err != nil {
 		panic("transport: bad default endpoint: " + err.Error()) // a programming error in this module
@@ -124,9 +122,6 @@ func (c *Config) SetBackoff(base, maxDelay time.Duration) error {
 	c.backoffBase, c.backoffMax = base, maxDelay
 	return nil
 }
-
-// SetClock replaces time.Now; tests use it to sign with a skewed clock.
-func (c *Config) SetClock(now func() time.Time) { c.now = now }
 
 // defaultHTTPClient is used when the caller supplies none. Idle connections
 // per host are raised from net/http's 2 so that concurrent callers reuse

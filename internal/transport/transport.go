@@ -129,7 +129,7 @@ func New(cfg *Config, d Dialect) (*Client, error) {
 		credentials: cfg.credentials,
 		backoffBase: cfg.backoffBase,
 		backoffMax:  cfg.backoffMax,
-		now:         cfg.now,
+		now:         time.Now,
 	}, nil
 }
 
@@ -137,9 +137,6 @@ func New(cfg *Config, d Dialect) (*Client, error) {
 func UserAgent() string {
 	return "listenerkit-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
 }
-
-// Endpoint is the URL calls are sent to.
-func (c *Client) Endpoint() string { return c.endpoint }
 
 // Do sends one call: params are the operation's own parameters (they are not
 // modified; Action is added); out receives the decoded success. Every
