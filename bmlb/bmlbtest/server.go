@@ -15,6 +15,7 @@ import (
 
 	"github.com/listenerkit/listenerkit-go/bmlb"
 	"github.com/listenerkit/listenerkit-go/internal/faults"
+	"github.com/listenerkit/listenerkit-go/internal/replay"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
 
@@ -56,12 +57,11 @@ type Server struct {
 	secret string
 	now    func() time.Time
 	faults *faults.Plan
+	nonces *replay.Guard
 
 	mu            sync.Mutex
 	loadBalancers map[string]*loadBalancer
-	nonces        map[string]time.Time
 	nextTask      int64
-	requests      int
 }
 
 type loadBalancer struct {
@@ -88,24 +88,23 @@ func NewServer(opts ...Option) *Server {
 		secret:        DefaultSecretKey,
 		now:           time.Now,
 		loadBalancers: map[string]*loadBalancer{},
-		nonces:        map[string]time.Time{},
+		nonces:        replay.NewGuard(2 * MaxClockSkew),
 		nextTask:      100000,
 	}
 	s.faults = faults.NewPlan(faults.Answers{
-		ServerError: func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(http.StatusBadGateway)
-			_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>"))
+		ServerError: func() faults.Answer {
+			return faults.Answer{Status: http.StatusBadGateway, ContentType: "text/html",
+				Body: []byte("<html><body><h1>502 Bad Gateway</h1></body></html>")}
 		},
-		Throttle: func(w http.ResponseWriter) {
-			answer(w, bmlb.ErrQuotaExceeded.Code, bmlb.ErrQuotaExceeded.Desc, "(100004)请求的次数超过了频率限制")
+		Throttle: func() faults.Answer {
+			return errorAnswer(&apiError{code: bmlb.ErrQuotaExceeded, message: "请求的次数超过了频率限制"})
 		},
 	})
 	for _, o := range opts {
 		o(s)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc(Path, s.serveHTTP)
+	mux.HandleFunc(Path, func(w http.ResponseWriter, r *http.Request) { s.faults.Serve(w, r, s.answer) })
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL + Path
 	return s
@@ -162,11 +161,7 @@ func (s *Server) Listeners(loadBalancerID string) []Listener {
 }
 
 // Requests is how many HTTP requests reached the fake.
-func (s *Server) Requests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.requests
-}
+func (s *Server) Requests() int { return s.faults.Requests() }
 
 // apiError is an error answer.
 type apiError struct {
@@ -182,38 +177,23 @@ func fail(code bmlb.ErrorCode, format string, args ...any) *apiError {
 	return &apiError{code: code, message: prefix + fmt.Sprintf(format, args...)}
 }
 
-func answer(w http.ResponseWriter, code int, desc, message string) {
-	writeJSON(w, map[string]any{"code": code, "message": message, "codeDesc": desc})
+// errorAnswer is a 2.0 error: HTTP 200 with a non-zero code.
+func errorAnswer(e *apiError) faults.Answer {
+	body, _ := json.Marshal(map[string]any{"code": e.code.Code, "message": e.message, "codeDesc": e.code.Desc})
+	return faults.Answer{Status: http.StatusOK, Body: body}
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.requests++
-	s.mu.Unlock()
-	f := s.faults.Next()
-	if f.Before(w, r) {
-		return
-	}
+// answer is the fake's reply to one request, for faults.Plan.Serve.
+func (s *Server) answer(r *http.Request) faults.Answer {
 	if err := r.ParseForm(); err != nil {
-		answer(w, 4000, "InvalidParameter", "the request could not be parsed")
-		return
+		return errorAnswer(fail(bmlb.ErrInvalidRequest, "the request could not be parsed"))
 	}
 	taskID, e := s.handle(r)
 	if e != nil {
-		answer(w, e.code.Code, e.code.Desc, e.message)
-		return
+		return errorAnswer(e)
 	}
 	body, _ := json.Marshal(map[string]any{"code": 0, "message": "", "codeDesc": "Success", "requestId": taskID})
-	if f.After(w, body) {
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(body)
+	return faults.Answer{Status: http.StatusOK, Body: body, Applied: true}
 }
 
 func (s *Server) handle(r *http.Request) (int64, *apiError) {
@@ -253,21 +233,13 @@ func (s *Server) authenticate(method, host, path string, form url.Values) *apiEr
 	if err != nil || now.Sub(time.Unix(ts, 0)).Abs() > MaxClockSkew {
 		return fail(bmlb.ErrReplayAttack, "Timestamp is too far from the server's time")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	nonce := form.Get("Nonce")
 	if n, err := strconv.ParseInt(nonce, 10, 64); err != nil || n <= 0 {
 		return fail(bmlb.ErrInvalidRequest, "Nonce must be a positive integer")
 	}
-	if _, used := s.nonces[nonce]; used {
+	if !s.nonces.Fresh(nonce, now) {
 		return fail(bmlb.ErrReplayAttack, "Nonce was used already")
 	}
-	for n, at := range s.nonces {
-		if now.Sub(at) > 2*MaxClockSkew {
-			delete(s.nonces, n)
-		}
-	}
-	s.nonces[nonce] = now
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/listenerkit/listenerkit-go/ga"
 	"github.com/listenerkit/listenerkit-go/internal/faults"
+	"github.com/listenerkit/listenerkit-go/internal/replay"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
 
@@ -63,12 +64,11 @@ type Server struct {
 	quota  int
 	now    func() time.Time
 	faults *faults.Plan
+	nonces *replay.Guard
 
 	mu           sync.Mutex
 	accelerators map[string]*accelerator
 	tokens       map[string]*Listener // accelerator id + "\x00" + ClientToken
-	nonces       map[string]time.Time
-	requests     int
 }
 
 type accelerator struct {
@@ -99,20 +99,22 @@ func NewServer(opts ...Option) *Server {
 		now:          time.Now,
 		accelerators: map[string]*accelerator{},
 		tokens:       map[string]*Listener{},
-		nonces:       map[string]time.Time{},
+		nonces:       replay.NewGuard(2 * MaxClockSkew),
 	}
 	s.faults = faults.NewPlan(faults.Answers{
-		ServerError: func(w http.ResponseWriter) {
-			s.answerError(w, newRequestID(), fail(ga.ErrInternalError, "The request processing has failed due to some unknown error."))
+		ServerError: func() faults.Answer {
+			return errorAnswer(newRequestID(), fail(ga.ErrInternalError, "The request processing has failed due to some unknown error."))
 		},
-		Throttle: func(w http.ResponseWriter) {
-			s.answerError(w, newRequestID(), fail(ga.ErrThrottlingUser, "Request was denied due to user flow control."))
+		Throttle: func() faults.Answer {
+			return errorAnswer(newRequestID(), fail(ga.ErrThrottlingUser, "Request was denied due to user flow control."))
 		},
 	})
 	for _, o := range opts {
 		o(s)
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.faults.Serve(w, r, s.answer)
+	}))
 	s.URL = s.srv.URL
 	return s
 }
@@ -174,11 +176,7 @@ func (s *Server) Listeners(acceleratorID string) []Listener {
 }
 
 // Requests is how many HTTP requests reached the fake.
-func (s *Server) Requests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.requests
-}
+func (s *Server) Requests() int { return s.faults.Requests() }
 
 // apiError is an error answer: the code and a message.
 type apiError struct {
@@ -190,50 +188,32 @@ func fail(code ga.ErrorCode, format string, args ...any) *apiError {
 	return &apiError{code: code, msg: fmt.Sprintf(format, args...)}
 }
 
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.requests++
-	s.mu.Unlock()
-	f := s.faults.Next()
-	if f.Before(w, r) {
-		return
-	}
+// answer is the fake's reply to one request, for faults.Plan.Serve.
+func (s *Server) answer(r *http.Request) faults.Answer {
 	requestID := newRequestID()
 	if err := r.ParseForm(); err != nil {
-		s.answerError(w, requestID, fail(ga.ErrMissingParameter, "the request could not be parsed"))
-		return
+		return errorAnswer(requestID, fail(ga.ErrMissingParameter, "the request could not be parsed"))
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		s.answerError(w, requestID, fail("UnsupportedHTTPMethod", "use GET or POST"))
-		return
+		return errorAnswer(requestID, fail("UnsupportedHTTPMethod", "use GET or POST"))
 	}
 	listenerID, e := s.handle(r.Method, r.Form)
 	if e != nil {
-		s.answerError(w, requestID, e)
-		return
+		return errorAnswer(requestID, e)
 	}
 	body, _ := json.Marshal(map[string]string{"RequestId": requestID, "ListenerId": listenerID})
-	if f.After(w, body) {
-		return
-	}
-	w.Header().Set("Content-Type", "application/json;charset=utf-8")
-	_, _ = w.Write(body)
+	return faults.Answer{Status: http.StatusOK, Body: body, Applied: true}
 }
 
-func (s *Server) answerError(w http.ResponseWriter, requestID string, e *apiError) {
-	writeJSON(w, e.code.HTTPStatus(), map[string]string{
+func errorAnswer(requestID string, e *apiError) faults.Answer {
+	body, _ := json.Marshal(map[string]string{
 		"RequestId": requestID,
 		"HostId":    "ga.cn-hangzhou.aliyuncs.com",
 		"Code":      string(e.code),
 		"Message":   e.msg,
 		"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(string(e.code)) + "&product=Ga",
 	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json;charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	return faults.Answer{Status: e.code.HTTPStatus(), Body: body}
 }
 
 // handle authenticates, checks and applies one request.
@@ -281,18 +261,9 @@ func (s *Server) authenticate(method string, form url.Values) *apiError {
 	if err != nil || ts.Sub(now) > MaxClockSkew || now.Sub(ts) > MaxClockSkew {
 		return fail(ga.ErrInvalidTimeStampExpired, "Specified time stamp or date value is expired.")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	nonce := form.Get("SignatureNonce")
-	if _, used := s.nonces[nonce]; used {
+	if !s.nonces.Fresh(form.Get("SignatureNonce"), now) {
 		return fail(ga.ErrSignatureNonceUsed, "Specified signature nonce was used already.")
 	}
-	for n, at := range s.nonces { // forget nonces that could no longer pass the timestamp check
-		if now.Sub(at) > 2*MaxClockSkew {
-			delete(s.nonces, n)
-		}
-	}
-	s.nonces[nonce] = now
 	return nil
 }
 

@@ -1,6 +1,7 @@
-// Package faults is the fault injection both fake services share: a plan of
-// faults, scheduled for the next requests or drawn at a seeded random rate,
-// and the code that acts each one out on an HTTP connection.
+// Package faults is the HTTP front both fake services share: it counts
+// requests, draws each one's fault from a plan (scheduled for the next
+// requests or at a seeded random rate), acts out the fault around the
+// provider's handler, and writes the provider's answer.
 package faults
 
 import (
@@ -55,10 +56,30 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
+// Answer is a fake service's reply to one request.
+type Answer struct {
+	Status      int
+	ContentType string // application/json when empty
+	Body        []byte
+	// Applied is true when the service changed its state for the request:
+	// only then can a fault strike after applying.
+	Applied bool
+}
+
+func (a Answer) write(w http.ResponseWriter) {
+	ct := a.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.WriteHeader(a.Status)
+	_, _ = w.Write(a.Body)
+}
+
 // Answers are the provider's own error answers.
 type Answers struct {
-	ServerError func(w http.ResponseWriter)
-	Throttle    func(w http.ResponseWriter)
+	ServerError func() Answer
+	Throttle    func() Answer
 }
 
 // Plan decides the fault of each request. Safe for concurrent use.
@@ -72,6 +93,7 @@ type Plan struct {
 	rng       *rand.Rand
 	slow      time.Duration
 	injected  map[Kind]int
+	requests  int
 }
 
 // DefaultSlowDelay is how long a Slow fault waits unless SetSlowDelay says
@@ -124,10 +146,33 @@ func (p *Plan) Injected() map[Kind]int {
 	return out
 }
 
-// Next draws the fault for one request.
-func (p *Plan) Next() Fault {
+// Requests is how many requests the plan has served.
+func (p *Plan) Requests() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.requests
+}
+
+// Serve answers one request: it draws the request's fault, acts out what
+// strikes before the service, lets handle answer, and acts out what strikes
+// once a request was applied.
+func (p *Plan) Serve(w http.ResponseWriter, r *http.Request, handle func(*http.Request) Answer) {
+	f := p.next()
+	if f.before(w, r) {
+		return
+	}
+	a := handle(r)
+	if a.Applied && f.after(w, a.Body) {
+		return
+	}
+	a.write(w)
+}
+
+// next counts a request and draws its fault.
+func (p *Plan) next() fault {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.requests++
 	k := None
 	switch {
 	case len(p.scheduled) > 0:
@@ -138,28 +183,28 @@ func (p *Plan) Next() Fault {
 	if k != None {
 		p.injected[k]++
 	}
-	return Fault{Kind: k, plan: p, slow: p.slow}
+	return fault{Kind: k, answers: p.answers, slow: p.slow}
 }
 
-// Fault is the fault drawn for one request.
-type Fault struct {
-	Kind Kind
-	plan *Plan
-	slow time.Duration
+// fault is the fault drawn for one request.
+type fault struct {
+	Kind    Kind
+	answers Answers
+	slow    time.Duration
 }
 
-// Before acts out a fault that strikes before the request is applied and
-// reports whether it answered (the handler must then stop).
-func (f Fault) Before(w http.ResponseWriter, r *http.Request) bool {
+// before acts out a fault that strikes before the request is applied and
+// reports whether it answered.
+func (f fault) before(w http.ResponseWriter, r *http.Request) bool {
 	switch f.Kind {
 	case ResetBeforeApply:
 		reset(w)
 		return true
 	case ServerError:
-		f.plan.answers.ServerError(w)
+		f.answers.ServerError().write(w)
 		return true
 	case Throttle:
-		f.plan.answers.Throttle(w)
+		f.answers.Throttle().write(w)
 		return true
 	case Slow:
 		t := time.NewTimer(f.slow)
@@ -172,9 +217,9 @@ func (f Fault) Before(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-// After acts out a fault that strikes once the request is applied, in place
+// after acts out a fault that strikes once the request is applied, in place
 // of the answer body, and reports whether it did.
-func (f Fault) After(w http.ResponseWriter, body []byte) bool {
+func (f fault) after(w http.ResponseWriter, body []byte) bool {
 	switch f.Kind {
 	case ResetAfterApply:
 		reset(w)
