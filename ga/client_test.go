@@ -374,7 +374,7 @@ func TestEndToEnd_AuthenticationFailures(t *testing.T) {
 	assert.Contains(t, logs.String(), "LTAI****yID")
 }
 
-func TestEndToEnd_ClockSkewAndNonceReplay(t *testing.T) {
+func TestEndToEnd_ClockSkew(t *testing.T) {
 	t.Parallel()
 	srv := gatest.NewServer(gatest.WithClock(func() time.Time { return time.Now().Add(20 * time.Minute) }))
 	defer srv.Close()
