@@ -110,13 +110,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		transport:       transport.NewConfig(DefaultEndpoint, signing.NewTencentEnvCredentials()),
 		signatureMethod: signing.HmacSHA256,
 	}
-	for _, opt := range opts {
-		if opt == nil {
-			return nil, errors.New("bmlb: nil Option")
-		}
-		if err := opt(cfg); err != nil {
-			return nil, fmt.Errorf("bmlb: %w", err)
-		}
+	if err := transport.ApplyOptions("bmlb", cfg, opts); err != nil {
+		return nil, err
 	}
 	if cfg.region == "" {
 		return nil, errors.New("bmlb: a region is required (WithRegion)")

@@ -82,13 +82,8 @@ func WithRetryBackoff(base, maxDelay time.Duration) Option {
 // Credentials are read on each call, not here.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := transport.NewConfig(DefaultEndpoint, signing.NewAlibabaEnvCredentials())
-	for _, opt := range opts {
-		if opt == nil {
-			return nil, errors.New("ga: nil Option")
-		}
-		if err := opt(cfg); err != nil {
-			return nil, fmt.Errorf("ga: %w", err)
-		}
+	if err := transport.ApplyOptions("ga", cfg, opts); err != nil {
+		return nil, err
 	}
 	t, err := transport.New(cfg, dialect)
 	if err != nil {

@@ -132,3 +132,18 @@ func defaultHTTPClient() *http.Client {
 	t.MaxIdleConnsPerHost = 64
 	return &http.Client{Transport: t, Timeout: 60 * time.Second}
 }
+
+// ApplyOptions runs a provider's options on cfg in order. A nil option or a
+// rejected value is an error prefixed with the service's name, so both
+// providers' NewClient fail the same way.
+func ApplyOptions[C any, O ~func(C) error](service string, cfg C, opts []O) error {
+	for _, opt := range opts {
+		if opt == nil {
+			return errors.New(service + ": nil Option")
+		}
+		if err := opt(cfg); err != nil {
+			return fmt.Errorf("%s: %w", service, err)
+		}
+	}
+	return nil
+}
