@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -153,19 +152,21 @@ func (c *Client) CreateBmListeners(ctx context.Context, req *CreateBmListenersRe
 func newDialect(region, signatureMethod string) transport.Dialect {
 	return transport.Dialect{
 		Service: "bmlb",
-		Method:  http.MethodGet, // as the API page shows; the transport forbids net/http's silent GET replays
-		Sign: func(p url.Values, a *transport.Attempt) string {
-			p.Set("Region", region)
-			p.Set("Timestamp", strconv.FormatInt(a.Time.Unix(), 10))
-			p.Set("Nonce", strconv.FormatInt(a.Nonce, 10))
-			p.Set("SecretId", a.Credentials.ID)
-			p.Set("SignatureMethod", signatureMethod)
-			if a.Credentials.SessionToken != "" {
-				p.Set("Token", a.Credentials.SessionToken)
+		Common: func(a *transport.Attempt) signing.Params {
+			p := signing.Params{
+				{Name: "Region", Value: region},
+				{Name: "Timestamp", Value: strconv.FormatInt(a.Time.Unix(), 10)},
+				{Name: "Nonce", Value: strconv.FormatInt(a.Nonce, 10)},
+				{Name: "SecretId", Value: a.Credentials.ID},
+				{Name: "SignatureMethod", Value: signatureMethod},
 			}
-			signature := signing.TencentV2Signature(a.Method, a.Host, a.Path, p, a.Credentials.Secret, signatureMethod)
-			p.Set("Signature", signature)
-			return signature
+			if a.Credentials.SessionToken != "" {
+				p = append(p, signing.Param{Name: "Token", Value: a.Credentials.SessionToken})
+			}
+			return p
+		},
+		Sign: func(p signing.Params, a *transport.Attempt) string {
+			return signing.TencentV2Signature(a.Method, a.Host, a.Path, p, a.Credentials.Secret, signatureMethod)
 		},
 		Decode:    decode,
 		Retryable: retryable,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -153,12 +154,19 @@ func seedExample() *bmlb.CreateBmListenersRequest {
 	}}}
 }
 
+// readBody reads a request's form body.
+func readBody(r *http.Request) string {
+	b, _ := io.ReadAll(r.Body)
+	return string(b)
+}
+
 func TestCreateBmListeners_SeedExampleOnTheWire(t *testing.T) {
 	t.Parallel()
 	c, mock := newMockClient(t)
 	var got *http.Request
-	mock.RegisterResponder(http.MethodGet, mockEndpoint, func(r *http.Request) (*http.Response, error) {
-		got = r
+	var body string
+	mock.RegisterResponder(http.MethodPost, mockEndpoint, func(r *http.Request) (*http.Response, error) {
+		got, body = r, readBody(r)
 		return httpmock.NewStringResponse(200, `{"code": 0, "message": "", "codeDesc": "Success", "requestId": 100000}`), nil
 	})
 	resp, err := c.CreateBmListeners(context.Background(), seedExample())
@@ -166,8 +174,10 @@ func TestCreateBmListeners_SeedExampleOnTheWire(t *testing.T) {
 	assert.Equal(t, &bmlb.CreateBmListenersResponse{Code: 0, CodeDesc: "Success", RequestID: 100000}, resp)
 
 	require.NotNil(t, got)
-	assert.Equal(t, http.MethodGet, got.Method)
-	q, err := url.ParseQuery(got.URL.RawQuery)
+	assert.Equal(t, http.MethodPost, got.Method)
+	assert.Equal(t, "application/x-www-form-urlencoded", got.Header.Get("Content-Type"))
+	assert.Empty(t, got.URL.RawQuery, "nothing signed in the URL")
+	q, err := url.ParseQuery(body)
 	require.NoError(t, err)
 	nonce, ts, sig := q.Get("Nonce"), q.Get("Timestamp"), q.Get("Signature")
 	assert.Equal(t, url.Values{
@@ -192,17 +202,17 @@ func TestCreateBmListeners_SeedExampleOnTheWire(t *testing.T) {
 		"listeners.0.toaFlag":            {"1"},
 	}, q, "every value arrives byte-exact: encoded exactly once")
 	// Encoded once: "%0D%0A" for CRLF, never "%250D".
-	assert.Contains(t, got.URL.RawQuery, "%0D%0A")
-	assert.NotContains(t, got.URL.RawQuery, "%25")
-	assert.Equal(t, signing.TencentV2Signature("GET", "bmlb.api.qcloud.com", "/v2/index.php", q, "unit-test-secret-key", signing.HmacSHA256), sig)
+	assert.Contains(t, body, "%0D%0A")
+	assert.NotContains(t, body, "%25")
+	assert.Equal(t, signing.TencentV2Signature("POST", "bmlb.api.qcloud.com", "/v2/index.php", signing.ParamsFromValues(q), "unit-test-secret-key", signing.HmacSHA256), sig)
 }
 
 func TestCreateBmListeners_ZeroBandwidthIsSentUnsetIsNot(t *testing.T) {
 	t.Parallel()
 	c, mock := newMockClient(t)
 	var q url.Values
-	mock.RegisterResponder(http.MethodGet, mockEndpoint, func(r *http.Request) (*http.Response, error) {
-		q = r.URL.Query()
+	mock.RegisterResponder(http.MethodPost, mockEndpoint, func(r *http.Request) (*http.Response, error) {
+		q, _ = url.ParseQuery(readBody(r))
 		return httpmock.NewStringResponse(200, `{"code":0,"requestId":1}`), nil
 	})
 	_, err := c.CreateBmListeners(context.Background(), &bmlb.CreateBmListenersRequest{LoadBalancerID: "lb", Listeners: []bmlb.Listener{
@@ -223,7 +233,7 @@ func TestCreateBmListeners_DecodesCodeAsNumberOrString(t *testing.T) {
 		`{"code":4000,"message":"(-12013)该负载均衡已经存在该端口的监听器","codeDesc":"InvalidParameter.VportIsDuplicate"}`,
 	} {
 		c, mock := newMockClient(t)
-		mock.RegisterResponder(http.MethodGet, mockEndpoint, httpmock.NewStringResponder(200, body))
+		mock.RegisterResponder(http.MethodPost, mockEndpoint, httpmock.NewStringResponder(200, body))
 		_, err := c.CreateBmListeners(context.Background(), seedExample())
 		require.ErrorIs(t, err, bmlb.ErrInvalidParameterVportIsDuplicate)
 		var api *bmlb.APIError
@@ -232,7 +242,7 @@ func TestCreateBmListeners_DecodesCodeAsNumberOrString(t *testing.T) {
 			Message: "(-12013)该负载均衡已经存在该端口的监听器", ModuleCode: -12013}, *api)
 	}
 	c, mock := newMockClient(t)
-	mock.RegisterResponder(http.MethodGet, mockEndpoint, httpmock.NewStringResponder(200, `{"code":"0","requestId":"77"}`))
+	mock.RegisterResponder(http.MethodPost, mockEndpoint, httpmock.NewStringResponder(200, `{"code":"0","requestId":"77"}`))
 	resp, err := c.CreateBmListeners(context.Background(), seedExample())
 	require.NoError(t, err)
 	assert.Equal(t, int64(77), resp.RequestID)
@@ -249,7 +259,7 @@ func TestCreateBmListeners_EveryErrorCodeIsMapped(t *testing.T) {
 			fmt.Sprintf(`{"code":%d,"message":"(%d)m","codeDesc":"Other"}`, code.Code, code.Module),
 		} {
 			c, mock := newMockClient(t, bmlb.WithMaxAttempts(1))
-			mock.RegisterResponder(http.MethodGet, mockEndpoint, httpmock.NewStringResponder(200, body))
+			mock.RegisterResponder(http.MethodPost, mockEndpoint, httpmock.NewStringResponder(200, body))
 			_, err := c.CreateBmListeners(context.Background(), seedExample())
 			assert.ErrorIs(t, err, code, body)
 			for _, other := range page {
@@ -265,7 +275,7 @@ func TestCreateBmListeners_EveryErrorCodeIsMapped(t *testing.T) {
 		6000: bmlb.ErrInternalError, 6100: bmlb.ErrUnsupportedVersion, 6200: bmlb.ErrAPIUnavailable}
 	for n, code := range common {
 		c, mock := newMockClient(t, bmlb.WithMaxAttempts(1))
-		mock.RegisterResponder(http.MethodGet, mockEndpoint, httpmock.NewStringResponder(200, fmt.Sprintf(`{"code":%d,"message":"m","codeDesc":"X"}`, n)))
+		mock.RegisterResponder(http.MethodPost, mockEndpoint, httpmock.NewStringResponder(200, fmt.Sprintf(`{"code":%d,"message":"m","codeDesc":"X"}`, n)))
 		_, err := c.CreateBmListeners(context.Background(), seedExample())
 		assert.ErrorIs(t, err, code, n)
 		var op *bmlb.OperationError
@@ -277,7 +287,7 @@ func TestCreateBmListeners_EveryErrorCodeIsMapped(t *testing.T) {
 func TestCreateBmListeners_Non200IsAnErrorWithTheStatus(t *testing.T) {
 	t.Parallel()
 	c, mock := newMockClient(t)
-	mock.RegisterResponder(http.MethodGet, mockEndpoint, httpmock.NewStringResponder(502, `<html>Bad Gateway</html>`))
+	mock.RegisterResponder(http.MethodPost, mockEndpoint, httpmock.NewStringResponder(502, `<html>Bad Gateway</html>`))
 	_, err := c.CreateBmListeners(context.Background(), seedExample())
 	var re *bmlb.ResponseError
 	require.ErrorAs(t, err, &re)
@@ -309,9 +319,10 @@ func TestCreateBmListeners_RetriesOnlyWhatWasNotReceived(t *testing.T) {
 			c, mock := newMockClient(t)
 			var nonces []string
 			var mu sync.Mutex
-			mock.RegisterResponder(http.MethodGet, mockEndpoint, func(r *http.Request) (*http.Response, error) {
+			mock.RegisterResponder(http.MethodPost, mockEndpoint, func(r *http.Request) (*http.Response, error) {
 				mu.Lock()
-				nonces = append(nonces, r.URL.Query().Get("Nonce"))
+				q, _ := url.ParseQuery(readBody(r))
+				nonces = append(nonces, q.Get("Nonce"))
 				mu.Unlock()
 				return tc.respond(r)
 			})

@@ -34,8 +34,10 @@
 // CreateBmListeners has no idempotency token, so a request that may have
 // reached the service is never sent again: only failures that prove it did
 // not (connection refused, DNS, TLS handshake) and rate-limit answers (4400)
-// are retried, each attempt with a new Nonce. The transport also stops
-// net/http from silently replaying the GET on a reused connection.
+// are retried, each attempt with a new Nonce. The request is a POST form
+// (the API page shows GET; the service takes both): net/http silently
+// replays a bodiless GET when a reused connection fails after writing it,
+// and never a POST with a body.
 //
 // # Testing
 //

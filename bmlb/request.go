@@ -2,11 +2,11 @@ package bmlb
 
 import (
 	"encoding/hex"
-	"fmt"
-	"net/url"
+	"strconv"
 
 	"github.com/listenerkit/listenerkit-go/internal/flatten"
 	"github.com/listenerkit/listenerkit-go/internal/validate"
+	"github.com/listenerkit/listenerkit-go/signing"
 )
 
 // Protocol is a layer-4 listener protocol.
@@ -130,13 +130,17 @@ func (r *CreateBmListenersRequest) Validate() error {
 	case n > MaxListeners:
 		v.Add("Listeners", ErrInvalidResourceListenerNumberOverLimit, "at most %d listeners per load balancer, got %d", MaxListeners, n)
 	}
-	seen := map[string]int{}
+	type protocolPort struct {
+		protocol Protocol
+		port     int
+	}
+	seen := make(map[protocolPort]int, len(r.Listeners))
 	for i := range r.Listeners {
 		l := &r.Listeners[i]
-		validateListener(&v, fmt.Sprintf("Listeners[%d]", i), l)
-		key := string(l.Protocol) + "/" + fmt.Sprint(l.LoadBalancerPort)
+		validateListener(&v, i, l)
+		key := protocolPort{l.Protocol, l.LoadBalancerPort}
 		if j, dup := seen[key]; dup {
-			v.Add(fmt.Sprintf("Listeners[%d].LoadBalancerPort", i), ErrInvalidParameterVportIsDuplicate,
+			v.Add(listenerField(i, "LoadBalancerPort"), ErrInvalidParameterVportIsDuplicate,
 				"%s port %d is also Listeners[%d]'s", l.Protocol, l.LoadBalancerPort, j)
 		} else {
 			seen[key] = i
@@ -145,26 +149,34 @@ func (r *CreateBmListenersRequest) Validate() error {
 	return v.Err(serviceNameShort, requestTypeName)
 }
 
-func validateListener(v *validate.Collector, at string, l *Listener) {
-	inRange := func(field string, value, lo, hi int) {
-		if value != 0 && (value < lo || value > hi) {
-			v.Add(at+"."+field, ErrInvalidParameter, "must be %d..%d, got %d", lo, hi, value)
-		}
+// listenerField names a field of Listeners[i]; built only for a violation.
+func listenerField(i int, field string) string {
+	return "Listeners[" + strconv.Itoa(i) + "]." + field
+}
+
+// inRange checks an optional field: 0 is unset, anything else within
+// [lo, hi].
+func inRange(v *validate.Collector, i int, field string, value, lo, hi int) {
+	if value != 0 && (value < lo || value > hi) {
+		v.Add(listenerField(i, field), ErrInvalidParameter, "must be %d..%d, got %d", lo, hi, value)
 	}
+}
+
+func validateListener(v *validate.Collector, i int, l *Listener) {
 	if l.LoadBalancerPort < 1 || l.LoadBalancerPort > 65535 {
-		v.Add(at+".LoadBalancerPort", ErrInvalidParameter, "must be 1..65535, got %d", l.LoadBalancerPort)
+		v.Add(listenerField(i, "LoadBalancerPort"), ErrInvalidParameter, "must be 1..65535, got %d", l.LoadBalancerPort)
 	}
 	if l.Protocol != ProtocolTCP && l.Protocol != ProtocolUDP {
-		v.Add(at+".Protocol", ErrInvalidParameter, "must be tcp or udp, got %q", l.Protocol)
+		v.Add(listenerField(i, "Protocol"), ErrInvalidParameter, "must be tcp or udp, got %q", l.Protocol)
 	}
 	if l.ListenerName == "" {
-		v.Add(at+".ListenerName", ErrInvalidParameter, "is required")
+		v.Add(listenerField(i, "ListenerName"), ErrInvalidParameter, "is required")
 	}
-	inRange("SessionExpire", l.SessionExpire, 900, 3600)
-	inRange("TimeOut", l.TimeOut, 2, 60)
-	inRange("IntervalTime", l.IntervalTime, 5, 300)
-	inRange("HealthNum", l.HealthNum, 2, 10)
-	inRange("UnhealthNum", l.UnhealthNum, 2, 10)
+	inRange(v, i, "SessionExpire", l.SessionExpire, 900, 3600)
+	inRange(v, i, "TimeOut", l.TimeOut, 2, 60)
+	inRange(v, i, "IntervalTime", l.IntervalTime, 5, 300)
+	inRange(v, i, "HealthNum", l.HealthNum, 2, 10)
+	inRange(v, i, "UnhealthNum", l.UnhealthNum, 2, 10)
 	// "响应超时时间要小于检查间隔时间", with the documented defaults for
 	// whichever is unset.
 	timeout, interval := l.TimeOut, l.IntervalTime
@@ -175,22 +187,22 @@ func validateListener(v *validate.Collector, at string, l *Listener) {
 		interval = defaultInterval
 	}
 	if timeout >= interval {
-		v.Add(at+".TimeOut", ErrInvalidParameter, "must be less than IntervalTime (%d), got %d", interval, timeout)
+		v.Add(listenerField(i, "TimeOut"), ErrInvalidParameter, "must be less than IntervalTime (%d), got %d", interval, timeout)
 	}
 	if l.Bandwidth != nil && (*l.Bandwidth < 0 || *l.Bandwidth > 1000) {
-		v.Add(at+".Bandwidth", ErrInvalidParameter, "must be 0..1000, got %d", *l.Bandwidth)
+		v.Add(listenerField(i, "Bandwidth"), ErrInvalidParameter, "must be 0..1000, got %d", *l.Bandwidth)
 	}
 	if l.LineSeparatorType != 0 && (l.LineSeparatorType < LineSeparatorLF || l.LineSeparatorType > LineSeparatorLFCR) {
-		v.Add(at+".LineSeparatorType", ErrInvalidParameter, "must be 1, 2 or 3, got %d", l.LineSeparatorType)
+		v.Add(listenerField(i, "LineSeparatorType"), ErrInvalidParameter, "must be 1, 2 or 3, got %d", l.LineSeparatorType)
 	}
 	if l.InputType != "" && l.InputType != InputTypeText && l.InputType != InputTypeHexadecimal {
-		v.Add(at+".InputType", ErrInvalidParameter, "must be text or hexadecimal, got %q", l.InputType)
+		v.Add(listenerField(i, "InputType"), ErrInvalidParameter, "must be text or hexadecimal, got %q", l.InputType)
 	}
 	// The page: a custom check only takes effect with health checks on, and
 	// the separator only for text; setting them where the service would
 	// silently ignore them is a mistake.
 	if l.CustomHealthSwitch && !l.HealthSwitch {
-		v.Add(at+".CustomHealthSwitch", ErrInvalidParameter, "needs HealthSwitch")
+		v.Add(listenerField(i, "CustomHealthSwitch"), ErrInvalidParameter, "needs HealthSwitch")
 	}
 	if !l.CustomHealthSwitch {
 		for _, f := range []struct {
@@ -201,19 +213,19 @@ func validateListener(v *validate.Collector, at string, l *Listener) {
 			{"HealthRequest", l.HealthRequest != ""}, {"HealthResponse", l.HealthResponse != ""},
 		} {
 			if f.set {
-				v.Add(at+"."+f.name, ErrInvalidParameter, "needs CustomHealthSwitch")
+				v.Add(listenerField(i, f.name), ErrInvalidParameter, "needs CustomHealthSwitch")
 			}
 		}
 	}
 	if l.LineSeparatorType != 0 && l.InputType != InputTypeText {
-		v.Add(at+".LineSeparatorType", ErrInvalidParameter, "applies only to InputType text")
+		v.Add(listenerField(i, "LineSeparatorType"), ErrInvalidParameter, "applies only to InputType text")
 	}
 	if l.InputType == InputTypeHexadecimal {
 		if _, err := hex.DecodeString(l.HealthRequest); err != nil {
-			v.Add(at+".HealthRequest", ErrInvalidParameter, "must be hexadecimal: %v", err)
+			v.Add(listenerField(i, "HealthRequest"), ErrInvalidParameter, "must be hexadecimal: %v", err)
 		}
 		if _, err := hex.DecodeString(l.HealthResponse); err != nil {
-			v.Add(at+".HealthResponse", ErrInvalidParameter, "must be hexadecimal: %v", err)
+			v.Add(listenerField(i, "HealthResponse"), ErrInvalidParameter, "must be hexadecimal: %v", err)
 		}
 	}
 }
@@ -224,6 +236,6 @@ type wireParams struct {
 	Listeners      flatten.ZeroBased[Listener] `url:"listeners"`
 }
 
-func (r *CreateBmListenersRequest) params() (url.Values, error) {
-	return flatten.Values(wireParams{LoadBalancerID: r.LoadBalancerID, Listeners: r.Listeners})
+func (r *CreateBmListenersRequest) params() (signing.Params, error) {
+	return flatten.Values(&wireParams{LoadBalancerID: r.LoadBalancerID, Listeners: r.Listeners})
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -125,27 +124,31 @@ func (c *Client) CreateListener(ctx context.Context, req *CreateListenerRequest)
 // dialect is what makes the shared transport speak GA.
 var dialect = transport.Dialect{
 	Service:   "ga",
-	Method:    http.MethodPost, // a form body keeps signed parameters out of URLs and proxy logs
+	Common:    common,
 	Sign:      sign,
 	Decode:    decode,
 	Retryable: retryable,
 }
 
-// sign adds the common parameters of Alibaba Cloud RPC signature 1.0.
-func sign(p url.Values, a *transport.Attempt) string {
-	p.Set("Version", APIVersion)
-	p.Set("Format", "JSON")
-	p.Set("AccessKeyId", a.Credentials.ID)
-	p.Set("SignatureMethod", "HMAC-SHA1")
-	p.Set("SignatureVersion", "1.0")
-	p.Set("SignatureNonce", strconv.FormatInt(a.Nonce, 10))
-	p.Set("Timestamp", a.Time.UTC().Format("2006-01-02T15:04:05Z"))
-	if a.Credentials.SessionToken != "" {
-		p.Set("SecurityToken", a.Credentials.SessionToken)
+// common is the common parameters of Alibaba Cloud RPC signature 1.0.
+func common(a *transport.Attempt) signing.Params {
+	p := signing.Params{
+		{Name: "Version", Value: APIVersion},
+		{Name: "Format", Value: "JSON"},
+		{Name: "AccessKeyId", Value: a.Credentials.ID},
+		{Name: "SignatureMethod", Value: "HMAC-SHA1"},
+		{Name: "SignatureVersion", Value: "1.0"},
+		{Name: "SignatureNonce", Value: strconv.FormatInt(a.Nonce, 10)},
+		{Name: "Timestamp", Value: a.Time.UTC().Format("2006-01-02T15:04:05Z")},
 	}
-	signature := signing.AlibabaRPCSignature(a.Method, p, a.Credentials.Secret)
-	p.Set("Signature", signature)
-	return signature
+	if a.Credentials.SessionToken != "" {
+		p = append(p, signing.Param{Name: "SecurityToken", Value: a.Credentials.SessionToken})
+	}
+	return p
+}
+
+func sign(p signing.Params, a *transport.Attempt) string {
+	return signing.AlibabaRPCSignature(a.Method, p, a.Credentials.Secret)
 }
 
 // decode reads a 2xx success or the JSON error of any other status.

@@ -88,7 +88,7 @@ func TestCreateListener_WireEncoding(t *testing.T) {
 		"ClientAffinity": {"SOURCE_IP"}, "Protocol": {"https"}, "ProxyProtocol": {"false"},
 		"PortRanges.1.FromPort": {"443"}, "PortRanges.1.ToPort": {"443"}, "Certificates.1.Id": {"449-cn-hangzhou"},
 	}, form)
-	assert.Equal(t, signing.AlibabaRPCSignature("POST", form, testSecret), signature)
+	assert.Equal(t, signing.AlibabaRPCSignature("POST", signing.ParamsFromValues(form), testSecret), signature)
 }
 
 func TestCreateListener_PortRangesAreOneBased(t *testing.T) {

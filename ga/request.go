@@ -2,13 +2,14 @@ package ga
 
 import (
 	"fmt"
-	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/listenerkit/listenerkit-go/internal/flatten"
 	"github.com/listenerkit/listenerkit-go/internal/validate"
+	"github.com/listenerkit/listenerkit-go/signing"
 )
 
 // Protocol is a listener's transport protocol.
@@ -194,45 +195,56 @@ func validatePortRanges(v *validate.Collector, protocol Protocol, ranges []PortR
 		v.Add("PortRanges", ErrPortRangesMustOne, "an %s listener takes exactly one range with FromPort == ToPort", protocol)
 	}
 	for i, pr := range ranges {
-		field := fmt.Sprintf("PortRanges[%d]", i)
-		ok := true
-		for _, end := range []struct {
-			name string
-			port int
-		}{{"FromPort", pr.FromPort}, {"ToPort", pr.ToPort}} {
-			switch {
-			case end.port >= minSystemPort && end.port <= maxTCPPort:
-				v.Add(field+"."+end.name, ErrSystemPortListener, "ports %d-%d are reserved, got %d", minSystemPort, maxTCPPort, end.port)
-				ok = false
-			case end.port < minPort || end.port > maxPort:
-				v.Add(field+"."+end.name, ErrPortRangeIllegalListener, "must be %d..%d, got %d", minPort, maxPort, end.port)
-				ok = false
-			}
-		}
+		ok := checkPort(v, i, "FromPort", pr.FromPort)
+		ok = checkPort(v, i, "ToPort", pr.ToPort) && ok
 		if !ok {
 			continue
 		}
 		if pr.FromPort > pr.ToPort {
-			v.Add(field, ErrPortRangeIllegalListener, "FromPort %d is greater than ToPort %d", pr.FromPort, pr.ToPort)
+			v.Add(portRangeField(i, ""), ErrPortRangeIllegalListener, "FromPort %d is greater than ToPort %d", pr.FromPort, pr.ToPort)
 			continue
 		}
 		if protocol == ProtocolUDP {
 			for _, reserved := range udpReservedPorts {
 				if pr.FromPort <= reserved && reserved <= pr.ToPort {
-					v.Add(field, ErrPortRangeIllegalUDP, "UDP port %d is reserved (250, 4789 and 4790 are)", reserved)
+					v.Add(portRangeField(i, ""), ErrPortRangeIllegalUDP, "UDP port %d is reserved (250, 4789 and 4790 are)", reserved)
 				}
 			}
 		}
 		if pr.ToPort-pr.FromPort+1 > hugeRangePorts && len(ranges) > 1 {
-			v.Add(field, ErrPortRangeIllegalCount, "a range of more than %d ports must be the only range", hugeRangePorts)
+			v.Add(portRangeField(i, ""), ErrPortRangeIllegalCount, "a range of more than %d ports must be the only range", hugeRangePorts)
 		}
 		for j := 0; j < i; j++ {
 			other := ranges[j]
 			if other.FromPort <= other.ToPort && pr.FromPort <= other.ToPort && other.FromPort <= pr.ToPort {
-				v.Add(field, ErrPortConflictListener, "overlaps PortRanges[%d] (%d-%d)", j, other.FromPort, other.ToPort)
+				v.Add(portRangeField(i, ""), ErrPortConflictListener, "overlaps PortRanges[%d] (%d-%d)", j, other.FromPort, other.ToPort)
 			}
 		}
 	}
+}
+
+// checkPort checks one end of PortRanges[i]: 65500-65535 are the system's,
+// and listeners take 1..65499.
+func checkPort(v *validate.Collector, i int, end string, port int) bool {
+	switch {
+	case port >= minSystemPort && port <= maxTCPPort:
+		v.Add(portRangeField(i, end), ErrSystemPortListener, "ports %d-%d are reserved, got %d", minSystemPort, maxTCPPort, port)
+		return false
+	case port < minPort || port > maxPort:
+		v.Add(portRangeField(i, end), ErrPortRangeIllegalListener, "must be %d..%d, got %d", minPort, maxPort, port)
+		return false
+	}
+	return true
+}
+
+// portRangeField names PortRanges[i] or one of its fields; built only for a
+// violation.
+func portRangeField(i int, field string) string {
+	name := "PortRanges[" + strconv.Itoa(i) + "]"
+	if field != "" {
+		name += "." + field
+	}
+	return name
 }
 
 func validateCertificates(v *validate.Collector, protocol Protocol, certs []Certificate) {
@@ -267,12 +279,12 @@ type wireParams struct {
 }
 
 // params flattens a validated request, with token as its ClientToken.
-func (r *CreateListenerRequest) params(token string) (url.Values, error) {
+func (r *CreateListenerRequest) params(token string) (signing.Params, error) {
 	region := r.RegionID
 	if region == "" {
 		region = DefaultRegionID
 	}
-	return flatten.Values(wireParams{
+	return flatten.Values(&wireParams{
 		RegionID:       region,
 		ClientToken:    token,
 		AcceleratorID:  r.AcceleratorID,

@@ -1,13 +1,13 @@
 package signing
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
 	"hash"
-	"net/url"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -29,44 +29,85 @@ const signatureParam = "Signature"
 // where canonicalQuery is every parameter but Signature, name and value
 // percent-encoded (RFC 3986, upper-case hex), sorted by encoded name in byte
 // order and joined as name=value with "&". Values are thus encoded twice.
-func AlibabaRPCStringToSign(httpMethod string, params url.Values) string {
-	type pair struct{ k, v string }
-	pairs := make([]pair, 0, len(params))
-	size := 0
-	for k, vs := range params {
-		if k == signatureParam {
-			continue
-		}
-		ek := percentEncode(k)
-		for _, v := range vs {
-			ev := percentEncode(v)
-			pairs = append(pairs, pair{ek, ev})
-			size += len(ek) + len(ev) + 2
-		}
-	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if pairs[i].k != pairs[j].k {
-			return pairs[i].k < pairs[j].k
-		}
-		return pairs[i].v < pairs[j].v
-	})
-	var canonical strings.Builder
-	canonical.Grow(size)
-	for i, p := range pairs {
-		if i > 0 {
-			canonical.WriteByte('&')
-		}
-		canonical.WriteString(p.k)
-		canonical.WriteByte('=')
-		canonical.WriteString(p.v)
-	}
-	return httpMethod + "&%2F&" + percentEncode(canonical.String())
+func AlibabaRPCStringToSign(httpMethod string, params Params) string {
+	return string(appendAlibabaStringToSign(nil, httpMethod, params))
 }
 
 // AlibabaRPCSignature returns Base64(HMAC-SHA1(accessKeySecret+"&",
 // AlibabaRPCStringToSign(httpMethod, params))).
-func AlibabaRPCSignature(httpMethod string, params url.Values, accessKeySecret string) string {
-	return hmacBase64(sha1.New, accessKeySecret+"&", AlibabaRPCStringToSign(httpMethod, params))
+func AlibabaRPCSignature(httpMethod string, params Params, accessKeySecret string) string {
+	msg := appendAlibabaStringToSign(make([]byte, 0, 16+2*params.EncodedLen()), httpMethod, params)
+	return hmacBase64(sha1.New, accessKeySecret+"&", msg)
+}
+
+func appendAlibabaStringToSign(dst []byte, httpMethod string, params Params) []byte {
+	// The canonical order is that of the encoded names and values; for the
+	// names both services use (letters, digits, ".") it is plain byte order,
+	// so a sorted list is only checked, not copied.
+	if !slices.IsSortedFunc(params, compareEncodedParams) {
+		params = slices.Clone(params)
+		slices.SortFunc(params, compareEncodedParams)
+	}
+	dst = append(dst, httpMethod...)
+	dst = append(dst, "&%2F&"...)
+	first := true
+	for _, kv := range params {
+		if kv.Name == signatureParam {
+			continue
+		}
+		if !first {
+			dst = append(dst, "%26"...) // "&", encoded
+		}
+		first = false
+		dst = appendEncodedTwice(dst, kv.Name)
+		dst = append(dst, "%3D"...) // "=", encoded
+		dst = appendEncodedTwice(dst, kv.Value)
+	}
+	return dst
+}
+
+// appendEncodedTwice is AppendPercentEncoded applied twice: the second pass
+// only turns each "%" of the first into "%25".
+func appendEncodedTwice(dst []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved[c] {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '%', '2', '5', hex[c>>4], hex[c&0xF])
+		}
+	}
+	return dst
+}
+
+func compareEncodedParams(a, b Param) int {
+	if c := compareEncoded(a.Name, b.Name); c != 0 {
+		return c
+	}
+	return compareEncoded(a.Value, b.Value)
+}
+
+// compareEncoded orders a and b as their percent-encoded forms would be,
+// without encoding them: up to the first differing byte the encodings are
+// equal; there, an encoded byte ("%XX") sorts before every unreserved one
+// (all above "%"), two encoded bytes in the order of their values (upper-
+// case hex keeps it), and two unreserved bytes as themselves.
+func compareEncoded(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return cmp.Compare(encodedRank(a[i]), encodedRank(b[i]))
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func encodedRank(c byte) int {
+	if unreserved[c] {
+		return 256 + int(c)
+	}
+	return int(c)
 }
 
 // TencentV2StringToSign builds the string to sign of Tencent Cloud API 2.0
@@ -76,85 +117,63 @@ func AlibabaRPCSignature(httpMethod string, params url.Values, accessKeySecret s
 //
 // with every parameter but Signature sorted by name in byte order, "_"
 // replaced by "." in each name (not in values), and values raw, not encoded.
-func TencentV2StringToSign(httpMethod, host, path string, params url.Values) string {
-	keys := make([]string, 0, len(params))
-	size := len(httpMethod) + len(host) + len(path) + 1
-	for k, vs := range params {
-		if k == signatureParam {
-			continue
-		}
-		keys = append(keys, k)
-		for _, v := range vs {
-			size += len(k) + len(v) + 2
-		}
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.Grow(size)
-	b.WriteString(httpMethod)
-	b.WriteString(host)
-	b.WriteString(path)
-	b.WriteByte('?')
-	first := true
-	for _, k := range keys {
-		name := strings.ReplaceAll(k, "_", ".")
-		for _, v := range params[k] {
-			if !first {
-				b.WriteByte('&')
-			}
-			first = false
-			b.WriteString(name)
-			b.WriteByte('=')
-			b.WriteString(v)
-		}
-	}
-	return b.String()
+func TencentV2StringToSign(httpMethod, host, path string, params Params) string {
+	return string(appendTencentStringToSign(nil, httpMethod, host, path, params))
 }
 
 // TencentV2Signature returns Base64(HMAC(secretKey, TencentV2StringToSign(...)))
 // with SHA-256 when signatureMethod is HmacSHA256 and SHA-1 otherwise, as the
 // service does. The result is not URL-encoded; encode it once when sending.
-func TencentV2Signature(httpMethod, host, path string, params url.Values, secretKey, signatureMethod string) string {
+func TencentV2Signature(httpMethod, host, path string, params Params, secretKey, signatureMethod string) string {
 	h := sha1.New
 	if signatureMethod == HmacSHA256 {
 		h = sha256.New
 	}
-	return hmacBase64(h, secretKey, TencentV2StringToSign(httpMethod, host, path, params))
+	size := len(httpMethod) + len(host) + len(path) + 1
+	for _, kv := range params {
+		size += len(kv.Name) + len(kv.Value) + 2
+	}
+	return hmacBase64(h, secretKey, appendTencentStringToSign(make([]byte, 0, size), httpMethod, host, path, params))
 }
 
-func hmacBase64(h func() hash.Hash, key, message string) string {
-	mac := hmac.New(h, []byte(key))
-	mac.Write([]byte(message))
-	var sum [sha256.Size]byte
-	return base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
-}
-
-// percentEncode is RFC 3986 encoding: A-Z a-z 0-9 - _ . ~ stay, every other
-// byte of the UTF-8 form becomes %XX with upper-case hex.
-func percentEncode(s string) string {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if !unreserved(s[i]) {
-			n++
-		}
+func appendTencentStringToSign(dst []byte, httpMethod, host, path string, params Params) []byte {
+	if !params.Sorted() {
+		params = slices.Clone(params)
+		params.Sort()
 	}
-	if n == 0 {
-		return s
-	}
-	const hex = "0123456789ABCDEF"
-	b := make([]byte, 0, len(s)+2*n)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreserved(c) {
-			b = append(b, c)
+	dst = append(dst, httpMethod...)
+	dst = append(dst, host...)
+	dst = append(dst, path...)
+	dst = append(dst, '?')
+	first := true
+	for _, kv := range params {
+		if kv.Name == signatureParam {
 			continue
 		}
-		b = append(b, '%', hex[c>>4], hex[c&0xF])
+		if !first {
+			dst = append(dst, '&')
+		}
+		first = false
+		if strings.IndexByte(kv.Name, '_') < 0 {
+			dst = append(dst, kv.Name...)
+		} else {
+			for i := 0; i < len(kv.Name); i++ {
+				if c := kv.Name[i]; c == '_' {
+					dst = append(dst, '.')
+				} else {
+					dst = append(dst, c)
+				}
+			}
+		}
+		dst = append(dst, '=')
+		dst = append(dst, kv.Value...)
 	}
-	return string(b)
+	return dst
 }
 
-func unreserved(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
+func hmacBase64(h func() hash.Hash, key string, message []byte) string {
+	mac := hmac.New(h, []byte(key))
+	mac.Write(message)
+	var sum [sha256.Size]byte
+	return base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
 }

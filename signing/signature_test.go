@@ -13,8 +13,8 @@ import (
 
 // The example of Alibaba Cloud's "Request syntax and signature method V2 for
 // RPC APIs" page: DescribeRegions signed with AccessKey testid/testsecret.
-func alibabaDocParams(timestampName string) url.Values {
-	return url.Values{
+func alibabaDocParams(timestampName string) signing.Params {
+	return signing.ParamsFromValues(url.Values{
 		"AccessKeyId":      {"testid"},
 		"Action":           {"DescribeRegions"},
 		"Format":           {"XML"},
@@ -23,7 +23,7 @@ func alibabaDocParams(timestampName string) url.Values {
 		"SignatureVersion": {"1.0"},
 		timestampName:      {"2016-02-23T12:46:24Z"},
 		"Version":          {"2014-05-26"},
-	}
+	})
 }
 
 func TestAlibabaRPCSignature_VendorExample(t *testing.T) {
@@ -44,7 +44,7 @@ func TestAlibabaRPCSignature_VendorExample(t *testing.T) {
 func TestAlibabaRPCSignature_IgnoresSignatureParam(t *testing.T) {
 	p := alibabaDocParams("Timestamp")
 	want := signing.AlibabaRPCSignature("GET", p, "testsecret")
-	p.Set("Signature", "whatever")
+	p = append(p, signing.Param{Name: "Signature", Value: "whatever"})
 	assert.Equal(t, want, signing.AlibabaRPCSignature("GET", p, "testsecret"))
 }
 
@@ -69,7 +69,7 @@ func TestAlibabaRPCStringToSign_Encoding(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := signing.AlibabaRPCStringToSign("POST", url.Values{"Name": {tc.value}})
+			got := signing.AlibabaRPCStringToSign("POST", signing.Params{{Name: "Name", Value: tc.value}})
 			want := "POST&%2F&" + strings.NewReplacer("%", "%25", "=", "%3D").Replace("Name="+tc.canonical)
 			assert.Equal(t, want, got)
 		})
@@ -79,11 +79,11 @@ func TestAlibabaRPCStringToSign_Encoding(t *testing.T) {
 func TestAlibabaRPCStringToSign_SortsByByteOrder(t *testing.T) {
 	// As text ("natural" order) PortRanges.2 comes before PortRanges.10, and
 	// "a" before "B"; in byte order it is the other way round.
-	p := url.Values{
-		"PortRanges.2.FromPort":  {"2"},
-		"PortRanges.10.FromPort": {"10"},
-		"a":                      {"lower"},
-		"B":                      {"upper"},
+	p := signing.Params{
+		{Name: "PortRanges.2.FromPort", Value: "2"},
+		{Name: "PortRanges.10.FromPort", Value: "10"},
+		{Name: "a", Value: "lower"},
+		{Name: "B", Value: "upper"},
 	}
 	got := signing.AlibabaRPCStringToSign("POST", p)
 	canonical, err := url.QueryUnescape(strings.TrimPrefix(got, "POST&%2F&"))
@@ -93,8 +93,8 @@ func TestAlibabaRPCStringToSign_SortsByByteOrder(t *testing.T) {
 
 // The example of Tencent Cloud's API 2.0 "Signature" page: CVM
 // DescribeInstances, SecretKey Gu5t9xGARNpq86cd98joQYCN3Cozk1qA.
-func tencentDocParams(method string) url.Values {
-	return url.Values{
+func tencentDocParams(method string) signing.Params {
+	return signing.ParamsFromValues(url.Values{
 		"Action":          {"DescribeInstances"},
 		"InstanceIds.0":   {"ins-09dx96dg"},
 		"Nonce":           {"11886"},
@@ -102,7 +102,7 @@ func tencentDocParams(method string) url.Values {
 		"SecretId":        {"AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA"},
 		"SignatureMethod": {method},
 		"Timestamp":       {"1465185768"},
-	}
+	})
 }
 
 func TestTencentV2Signature_VendorExamples(t *testing.T) {
@@ -125,7 +125,7 @@ func TestTencentV2Signature_UnknownMethodIsSHA1(t *testing.T) {
 }
 
 func TestTencentV2StringToSign_Rules(t *testing.T) {
-	p := url.Values{
+	p := signing.ParamsFromValues(url.Values{
 		"Signature":                     {"ignored"},
 		"listeners.0.healthRequest":     {"GET / HTTP/1.1\r\nHost:a.com\r\n\r\n"},
 		"listeners.0.listenerName":      {"监听 a+b&c=d%"},
@@ -135,7 +135,7 @@ func TestTencentV2StringToSign_Rules(t *testing.T) {
 		"listeners.10.loadBalancerPort": {"10"},
 		"listeners.2.loadBalancerPort":  {"2"},
 		"Empty":                         {""},
-	}
+	})
 	got := signing.TencentV2StringToSign("POST", "bmlb.api.qcloud.com", "/v2/index.php", p)
 	// Byte order (capitals first, ".10" before ".2"), "_" to "." in names
 	// only, raw values, Signature left out.

@@ -224,7 +224,7 @@ func (s *Server) authenticate(method, host, path string, form url.Values) *apiEr
 		return &apiError{code: bmlb.ErrorCode{Code: 4104, Desc: "AuthFailure.SecretIdNotFound"}, message: "SecretId does not exist"}
 	}
 	method2 := form.Get("SignatureMethod") // absent: HmacSHA1, as the service does
-	want := signing.TencentV2Signature(method, host, path, form, s.secret, method2)
+	want := signing.TencentV2Signature(method, host, path, signing.ParamsFromValues(form), s.secret, method2)
 	if !hmac.Equal([]byte(want), []byte(form.Get("Signature"))) {
 		return &apiError{code: bmlb.ErrorCode{Code: 4100, Desc: "AuthFailure.SignatureFailure"}, message: "signature verification failed"}
 	}

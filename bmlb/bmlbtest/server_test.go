@@ -32,7 +32,7 @@ func signed(srv *bmlbtest.Server, httpMethod, sigMethod string, nonce int, extra
 		p[k] = v
 	}
 	u, _ := url.Parse(srv.URL)
-	p.Set("Signature", signing.TencentV2Signature(httpMethod, u.Host, u.Path, p, bmlbtest.DefaultSecretKey, sigMethod))
+	p.Set("Signature", signing.TencentV2Signature(httpMethod, u.Host, u.Path, signing.ParamsFromValues(p), bmlbtest.DefaultSecretKey, sigMethod))
 	return p
 }
 
@@ -97,7 +97,7 @@ func TestServer_NonceReplayAndRegion(t *testing.T) {
 	noRegion := signed(srv, http.MethodGet, signing.HmacSHA256, 8, nil)
 	noRegion.Del("Region")
 	noRegion.Set("Signature", signing.TencentV2Signature("GET", strings.TrimPrefix(strings.TrimSuffix(srv.URL, bmlbtest.Path), "http://"),
-		bmlbtest.Path, noRegion, bmlbtest.DefaultSecretKey, signing.HmacSHA256))
+		bmlbtest.Path, signing.ParamsFromValues(noRegion), bmlbtest.DefaultSecretKey, signing.HmacSHA256))
 	assert.Equal(t, "4000", string(send(t, srv, http.MethodGet, noRegion).Code))
 
 	tooOld := signed(srv, http.MethodGet, signing.HmacSHA256, 9, url.Values{"Timestamp": {strconv.FormatInt(time.Now().Add(-10*time.Minute).Unix(), 10)}})

@@ -251,10 +251,11 @@ func (s *Server) authenticate(method string, form url.Values) *apiError {
 	if form.Get("AccessKeyId") != s.id {
 		return fail(ga.ErrInvalidAccessKeyIdNotFound, "Specified access key is not found.")
 	}
-	want := signing.AlibabaRPCSignature(method, form, s.secret)
+	received := signing.ParamsFromValues(form)
+	want := signing.AlibabaRPCSignature(method, received, s.secret)
 	if !hmac.Equal([]byte(want), []byte(form.Get("Signature"))) {
 		return fail(ga.ErrSignatureDoesNotMatch, "Specified signature is not matched with our calculation. server string to sign is:%s",
-			signing.AlibabaRPCStringToSign(method, form))
+			signing.AlibabaRPCStringToSign(method, received))
 	}
 	ts, err := time.Parse("2006-01-02T15:04:05Z", form.Get("Timestamp"))
 	now := s.now()

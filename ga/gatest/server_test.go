@@ -31,7 +31,7 @@ func signed(method, nonce string, extra url.Values) url.Values {
 	for k, v := range extra {
 		p[k] = v
 	}
-	p.Set("Signature", signing.AlibabaRPCSignature(method, p, gatest.DefaultAccessKeySecret))
+	p.Set("Signature", signing.AlibabaRPCSignature(method, signing.ParamsFromValues(p), gatest.DefaultAccessKeySecret))
 	return p
 }
 
@@ -119,7 +119,7 @@ func TestServer_ChecksCommonParameters(t *testing.T) {
 		if name == "no nonce" {
 			p.Del("SignatureNonce")
 		}
-		p.Set("Signature", signing.AlibabaRPCSignature(http.MethodPost, p, gatest.DefaultAccessKeySecret))
+		p.Set("Signature", signing.AlibabaRPCSignature(http.MethodPost, signing.ParamsFromValues(p), gatest.DefaultAccessKeySecret))
 		got := send(t, srv, http.MethodPost, p)
 		assert.Equal(t, tc.status, got.Status, name)
 		assert.Equal(t, tc.code, got.Code, name)

@@ -1,51 +1,331 @@
-// Package flatten turns typed request structs into the flat parameter lists
-// both services take, with go-querystring and its Encoder interface.
+// Package flatten turns typed request structs into the flat, sorted
+// parameter lists both services take.
 //
-// Struct fields carry `url:"Name,omitempty"` tags. Lists of structs use
+// Struct fields carry `url:"Name,omitempty"` tags (the syntax of
+// go-querystring, which this package replaced: it reflected over every tag
+// on every call, and built a map, a key string and a slice per parameter,
+// which was most of a request's local cost). Lists of structs use
 // [OneBased] (Alibaba: PortRanges.1.FromPort) or [ZeroBased] (Tencent:
-// listeners.0.loadBalancerPort); both run through one function, so the only
-// difference between the providers is the first index. Booleans are
-// "true"/"false", or "1"/"0" with the tag option "int"; optional fields use
-// omitempty, and a pointer where zero is a valid value (a nil pointer is left
-// out, a pointer to 0 sends "0").
+// listeners.0.loadBalancerPort); the only difference between the providers
+// is the first index.
+//
+// Field kinds: strings, integers, booleans ("true"/"false", or "1"/"0" with
+// the tag option "int"), pointers to integers (nil is left out, a pointer to
+// 0 sends "0": for fields where zero is a valid value), and the two list
+// types. A field without a tag, or tagged "-", is not sent; omitempty leaves
+// out zero values.
+//
+// Each struct type is read once into a plan: its fields sorted by name, and
+// for lists the parameter names of each index, built once and kept. Values
+// then go straight into the list, in sorted order, so signing needs no sort.
 package flatten
 
 import (
-	"net/url"
+	"fmt"
+	"reflect"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 
-	"github.com/google/go-querystring/query"
+	"github.com/listenerkit/listenerkit-go/signing"
 )
-
-// Values flattens a struct (or a pointer to one) into parameters.
-func Values(v any) (url.Values, error) { return query.Values(v) }
 
 // OneBased is a list of structs flattened as key.1.Field, key.2.Field, ...
 type OneBased[T any] []T
 
-// EncodeValues implements query.Encoder.
-func (s OneBased[T]) EncodeValues(key string, v *url.Values) error {
-	return encodeIndexed(key, 1, s, v)
-}
-
 // ZeroBased is a list of structs flattened as key.0.field, key.1.field, ...
 type ZeroBased[T any] []T
 
-// EncodeValues implements query.Encoder.
-func (s ZeroBased[T]) EncodeValues(key string, v *url.Values) error {
-	return encodeIndexed(key, 0, s, v)
+func (OneBased[T]) firstIndex() int  { return 1 }
+func (ZeroBased[T]) firstIndex() int { return 0 }
+
+// indexed is what both list types share.
+type indexed interface{ firstIndex() int }
+
+var indexedType = reflect.TypeFor[indexed]()
+
+// Append appends the parameters of v, a struct or a pointer to one, to dst
+// in name order (byte order), and returns the extended list. It fails only
+// for a field kind this package does not support: a programming error.
+func Append(dst signing.Params, v any) (signing.Params, error) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	p, err := planOf(rv.Type())
+	if err != nil {
+		return dst, err
+	}
+	dst = slices.Grow(dst, p.count(rv))
+	return p.append(dst, rv, p.names), nil
 }
 
-func encodeIndexed[T any](key string, first int, items []T, v *url.Values) error {
-	for i := range items {
-		fields, err := query.Values(items[i])
-		if err != nil {
-			return err
+// Values is Append into a new list.
+func Values(v any) (signing.Params, error) { return Append(nil, v) }
+
+type fieldKind int
+
+const (
+	kindString fieldKind = iota
+	kindInt
+	kindUint
+	kindBool
+	kindBoolInt
+	kindIntPointer
+	kindList
+)
+
+// field is one tagged struct field.
+type field struct {
+	index     int
+	name      string
+	kind      fieldKind
+	omitEmpty bool
+	list      *listPlan // for kindList
+}
+
+// plan is a struct type's fields in the order their parameters sort, and
+// their names.
+type plan struct {
+	fields []field
+	names  []string
+}
+
+// listPlan flattens a OneBased or ZeroBased field.
+type listPlan struct {
+	name  string
+	first int
+	elem  *plan
+	// names[i][j] is the parameter name of element i's field j (fields in
+	// elem's order), built on first use. Copy-on-write under mu.
+	names atomic.Pointer[[][]string]
+	mu    sync.Mutex
+}
+
+// maxCachedIndexes bounds the names kept per list; longer lists build the
+// rest per call.
+const maxCachedIndexes = 1024
+
+var plans sync.Map // reflect.Type → *plan
+
+func planOf(t reflect.Type) (*plan, error) {
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan), nil
+	}
+	p, err := buildPlan(t)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := plans.LoadOrStore(t, p)
+	return actual.(*plan), nil
+}
+
+func buildPlan(t reflect.Type) (*plan, error) {
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("flatten: %s is not a struct", t)
+	}
+	var p plan
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag, ok := sf.Tag.Lookup("url")
+		if !ok || tag == "-" || !sf.IsExported() {
+			continue
 		}
-		prefix := key + "." + strconv.Itoa(first+i) + "."
-		for name, values := range fields {
-			(*v)[prefix+name] = values
+		name, options, _ := strings.Cut(tag, ",")
+		f := field{index: i, name: name}
+		for _, o := range strings.Split(options, ",") {
+			switch o {
+			case "omitempty":
+				f.omitEmpty = true
+			case "int":
+				f.kind = kindBoolInt
+			}
+		}
+		kind, err := kindOf(sf.Type, f.kind == kindBoolInt)
+		if err != nil {
+			return nil, fmt.Errorf("flatten: %s.%s: %w", t, sf.Name, err)
+		}
+		f.kind = kind
+		if kind == kindList {
+			elem, err := buildPlan(sf.Type.Elem())
+			if err != nil {
+				return nil, err
+			}
+			first := reflect.Zero(sf.Type).Interface().(indexed).firstIndex()
+			f.list = &listPlan{name: name, first: first, elem: elem}
+		}
+		p.fields = append(p.fields, f)
+	}
+	// A list's parameters all start with "name.", so it sorts as that.
+	slices.SortFunc(p.fields, func(a, b field) int { return strings.Compare(a.sortKey(), b.sortKey()) })
+	for _, f := range p.fields {
+		p.names = append(p.names, f.name)
+	}
+	return &p, nil
+}
+
+func (f field) sortKey() string {
+	if f.kind == kindList {
+		return f.name + "."
+	}
+	return f.name
+}
+
+func kindOf(t reflect.Type, boolAsInt bool) (fieldKind, error) {
+	switch {
+	case t.Implements(indexedType):
+		if t.Elem().Kind() != reflect.Struct {
+			return 0, fmt.Errorf("a list of %s, not of structs", t.Elem())
+		}
+		return kindList, nil
+	case t.Kind() == reflect.String:
+		return kindString, nil
+	case t.Kind() == reflect.Bool && boolAsInt:
+		return kindBoolInt, nil
+	case t.Kind() == reflect.Bool:
+		return kindBool, nil
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		return kindInt, nil
+	case t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uint64:
+		return kindUint, nil
+	case t.Kind() == reflect.Pointer && t.Elem().Kind() >= reflect.Int && t.Elem().Kind() <= reflect.Int64:
+		return kindIntPointer, nil
+	}
+	return 0, fmt.Errorf("unsupported type %s", t)
+}
+
+// count is an upper bound of the parameters of v, to size the list once.
+func (p *plan) count(v reflect.Value) int {
+	n := 0
+	for _, f := range p.fields {
+		if f.kind == kindList {
+			n += v.Field(f.index).Len() * len(f.list.elem.fields)
+		} else {
+			n++
 		}
 	}
-	return nil
+	return n
+}
+
+// append writes v's parameters under the names in names, one per field
+// (p.names, or a list element's prefixed names).
+func (p *plan) append(dst signing.Params, v reflect.Value, names []string) signing.Params {
+	for j := range p.fields {
+		f := &p.fields[j]
+		fv := v.Field(f.index)
+		if f.kind == kindList {
+			dst = f.list.append(dst, fv)
+			continue
+		}
+		if f.omitEmpty && fv.IsZero() {
+			continue
+		}
+		var value string
+		switch f.kind {
+		case kindString:
+			value = fv.String()
+		case kindInt:
+			value = strconv.FormatInt(fv.Int(), 10)
+		case kindUint:
+			value = strconv.FormatUint(fv.Uint(), 10)
+		case kindBool:
+			value = strconv.FormatBool(fv.Bool())
+		case kindBoolInt:
+			value = "0"
+			if fv.Bool() {
+				value = "1"
+			}
+		case kindIntPointer:
+			if fv.IsNil() {
+				continue
+			}
+			value = strconv.FormatInt(fv.Elem().Int(), 10)
+		}
+		dst = append(dst, signing.Param{Name: names[j], Value: value})
+	}
+	return dst
+}
+
+// append writes the elements in the byte order of their indexes
+// (1, 10, 11, 2, ...), so the whole list stays sorted.
+func (l *listPlan) append(dst signing.Params, v reflect.Value) signing.Params {
+	n := v.Len()
+	if n == 0 {
+		return dst
+	}
+	cached := l.namesFor(n)
+	var buf [64]int
+	for _, index := range inByteOrder(l.first, l.first+n-1, buf[:0]) {
+		i := index - l.first
+		var names []string
+		if i < len(cached) {
+			names = cached[i]
+		} else {
+			names = l.elementNames(index)
+		}
+		dst = l.elem.append(dst, v.Index(i), names)
+	}
+	return dst
+}
+
+// elementNames are the parameter names of the element at index.
+func (l *listPlan) elementNames(index int) []string {
+	prefix := l.name + "." + strconv.Itoa(index) + "."
+	names := make([]string, len(l.elem.fields))
+	for j, f := range l.elem.fields {
+		names[j] = prefix + f.name
+	}
+	return names
+}
+
+// namesFor returns the kept names for the first min(n, maxCachedIndexes)
+// elements, building what is missing.
+func (l *listPlan) namesFor(n int) [][]string {
+	n = min(n, maxCachedIndexes)
+	if names := l.names.Load(); names != nil && len(*names) >= n {
+		return *names
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var names [][]string
+	if old := l.names.Load(); old != nil {
+		if len(*old) >= n {
+			return *old
+		}
+		names = slices.Clone(*old)
+	}
+	for i := len(names); i < n; i++ {
+		names = append(names, l.elementNames(l.first+i))
+	}
+	l.names.Store(&names)
+	return names
+}
+
+// inByteOrder appends every integer in [lo, hi] to out in the order of their
+// decimal strings (0, 1, 10, 100, 11, ..., 2, 20, ...): a pre-order walk of
+// the decimal digit tree.
+func inByteOrder(lo, hi int, out []int) []int {
+	if lo == 0 {
+		out = append(out, 0)
+	}
+	for d := 1; d <= 9 && d <= hi; d++ {
+		out = walkDigits(d, lo, hi, out)
+	}
+	return out
+}
+
+func walkDigits(x, lo, hi int, out []int) []int {
+	if x >= lo {
+		out = append(out, x)
+	}
+	for d := 0; d <= 9; d++ {
+		child := x*10 + d
+		if child > hi {
+			break
+		}
+		out = walkDigits(child, lo, hi, out)
+	}
+	return out
 }

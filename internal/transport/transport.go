@@ -2,8 +2,17 @@
 //
 //	context → credentials → sign → send → classify → retry → decode
 //
-// A provider describes itself with a [Dialect] (how to sign, how to read an
-// answer, which failures may be sent again); everything else is here.
+// A provider describes itself with a [Dialect] (its common parameters, how
+// to sign, how to read an answer, which failures may be sent again);
+// everything else is here.
+//
+// Every call is a POST with an application/x-www-form-urlencoded body, which
+// both services document. Unlike a GET, net/http never re-sends a POST with
+// a body on its own (a bodiless GET it silently replays when a reused
+// connection fails after writing: a second create for a call without an
+// idempotency token); the signed parameters stay out of URLs and access
+// logs; and 50 listeners with health-check content do not meet URL length
+// limits.
 package transport
 
 import (
@@ -11,13 +20,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,11 +39,14 @@ import (
 type Dialect struct {
 	// Service names the provider in errors and logs ("ga", "bmlb").
 	Service string
-	// Method is the HTTP method: POST sends a form body, GET a query.
-	Method string
-	// Sign adds the common parameters and the Signature for one attempt and
-	// returns the signature, so that it can be kept out of errors and logs.
-	Sign func(params url.Values, a *Attempt) (signature string)
+	// Common returns the provider's common parameters for one attempt
+	// (credentials, time, nonce...), in any order, without Action and
+	// Signature, which the transport adds.
+	Common func(a *Attempt) signing.Params
+	// Sign returns the signature of the attempt's complete parameter list,
+	// sorted by name; the transport sends it as Signature and keeps it out of
+	// errors and logs.
+	Sign func(params signing.Params, a *Attempt) (signature string)
 	// Decode reads a complete answer: it fills out on success and returns
 	// the service's request id, or returns the service's error (or a
 	// *ResponseError when the answer is unusable).
@@ -112,12 +123,10 @@ func New(cfg *Config, d Dialect) (*Client, error) {
 	rc := resty.NewWithClient(hc).
 		SetHeader("User-Agent", UserAgent()).
 		SetHeader("Accept", "application/json").
+		SetHeader("Content-Type", "application/x-www-form-urlencoded").
 		SetResponseBodyLimit(MaxResponseBytes).
-		SetDebug(false). // resty's debug log prints the signed query: never on
+		SetDebug(false). // resty's debug log prints the signed form: never on
 		SetLogger(discardLogger{})
-	if d.Method == http.MethodGet {
-		rc.SetPreRequestHook(forbidReplay)
-	}
 	return &Client{
 		dialect:     d,
 		rc:          rc,
@@ -138,10 +147,14 @@ func UserAgent() string {
 	return "listenerkit-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
 }
 
-// Do sends one call: params are the operation's own parameters (they are not
-// modified; Action is added); out receives the decoded success. Every
-// attempt is signed anew.
-func (c *Client) Do(ctx context.Context, action string, params url.Values, out any) error {
+// Do sends one call: params are the operation's own parameters, best sorted
+// by name (as package flatten makes them; they are not modified); out
+// receives the decoded success. Every attempt is signed anew.
+func (c *Client) Do(ctx context.Context, action string, params signing.Params, out any) error {
+	if !params.Sorted() {
+		params = slices.Clone(params)
+		params.Sort()
+	}
 	mayHaveApplied := false
 	for attempt := 1; ; attempt++ {
 		f := c.attempt(ctx, action, params, out, attempt)
@@ -165,7 +178,7 @@ func (c *Client) Do(ctx context.Context, action string, params url.Values, out a
 }
 
 // attempt sends one signed attempt and returns nil on success.
-func (c *Client) attempt(ctx context.Context, action string, params url.Values, out any, n int) *Failure {
+func (c *Client) attempt(ctx context.Context, action string, params signing.Params, out any, n int) *Failure {
 	if err := ctx.Err(); err != nil {
 		return &Failure{Err: err, final: true}
 	}
@@ -177,29 +190,29 @@ func (c *Client) attempt(ctx context.Context, action string, params url.Values, 
 		return &Failure{Err: err, final: true}
 	}
 
-	signed := make(url.Values, len(params)+10)
-	for k, v := range params {
-		signed[k] = v
-	}
-	signed.Set("Action", action)
-	a := &Attempt{Credentials: creds, Method: c.dialect.Method, Host: c.host, Path: c.path, Time: c.now(), Nonce: nonce()}
-	signature := c.dialect.Sign(signed, a)
+	a := &Attempt{Credentials: creds, Method: http.MethodPost, Host: c.host, Path: c.path, Time: c.now(), Nonce: nonce()}
+	encoded, signature := SignedQuery(c.dialect, action, params, a)
 	red := newRedactor(creds, signature)
 
-	req := c.rc.R().SetContext(ctx)
-	target := c.endpoint
-	encoded := signed.Encode()
-	if c.dialect.Method == http.MethodGet {
-		target += "?" + encoded
-	} else {
-		req.SetHeader("Content-Type", "application/x-www-form-urlencoded").SetBody(encoded)
-	}
-
 	start := time.Now()
-	resp, sendErr := req.Execute(c.dialect.Method, target)
+	resp, sendErr := c.rc.R().SetContext(ctx).SetBody(encoded).Post(c.endpoint)
 	f, requestID := c.interpret(resp, sendErr, red, out)
 	c.log(ctx, action, n, creds, f, resp, requestID, time.Since(start))
 	return f
+}
+
+// SignedQuery is one attempt's local work: params (sorted) with the
+// dialect's common parameters and Action merged in, signed, and encoded as
+// the query or form the service reads, Signature last. It returns the
+// signature too, to keep it out of errors and logs.
+func SignedQuery(d Dialect, action string, params signing.Params, a *Attempt) (encoded []byte, signature string) {
+	common := append(d.Common(a), signing.Param{Name: "Action", Value: action})
+	common.Sort()
+	signed := signing.MergeSorted(params, common)
+	signature = d.Sign(signed, a)
+	encoded = signed.AppendQuery(make([]byte, 0, signed.EncodedLen()+3*len(signature)+len("&Signature=")))
+	encoded = append(encoded, "&Signature="...)
+	return signing.AppendPercentEncoded(encoded, signature), signature
 }
 
 // interpret classifies what one attempt brought back.
@@ -347,24 +360,6 @@ func neverSent(err error) bool {
 	}
 	return strings.Contains(err.Error(), "tls: ") && strings.Contains(err.Error(), "handshake")
 }
-
-// forbidReplay stops net/http from silently re-sending a GET on a reused
-// connection whose read failed (Request.isReplayable treats a bodiless GET
-// as safe to replay). A non-nil empty body without GetBody is not
-// replayable; net/http still sends no body, because it probes an unknown-
-// length GET body and finds it empty. Used for calls that are not
-// idempotent.
-func forbidReplay(_ *resty.Client, r *http.Request) error {
-	r.Body = emptyBody{}
-	r.GetBody = nil
-	r.ContentLength = 0
-	return nil
-}
-
-type emptyBody struct{}
-
-func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
-func (emptyBody) Close() error             { return nil }
 
 // discardLogger silences resty's own logger, which can print request details.
 type discardLogger struct{}

@@ -46,20 +46,22 @@ type testOut struct {
 // testDialect signs with a Tencent signature over the parameters, decodes
 // {"id": ...} on 200 and {"code": ...} otherwise, and retries what retry
 // says.
-func testDialect(method string, retry func(*Failure) bool) Dialect {
+func testDialect(retry func(*Failure) bool) Dialect {
 	return Dialect{
 		Service: "test",
-		Method:  method,
-		Sign: func(p url.Values, a *Attempt) string {
-			p.Set("Nonce", strconv.FormatInt(a.Nonce, 10))
-			p.Set("Timestamp", strconv.FormatInt(a.Time.Unix(), 10))
-			p.Set("SecretId", a.Credentials.ID)
-			if a.Credentials.SessionToken != "" {
-				p.Set("Token", a.Credentials.SessionToken)
+		Common: func(a *Attempt) signing.Params {
+			p := signing.Params{
+				{Name: "Nonce", Value: strconv.FormatInt(a.Nonce, 10)},
+				{Name: "Timestamp", Value: strconv.FormatInt(a.Time.Unix(), 10)},
+				{Name: "SecretId", Value: a.Credentials.ID},
 			}
-			sig := signing.TencentV2Signature(a.Method, a.Host, a.Path, p, a.Credentials.Secret, signing.HmacSHA256)
-			p.Set("Signature", sig)
-			return sig
+			if a.Credentials.SessionToken != "" {
+				p = append(p, signing.Param{Name: "Token", Value: a.Credentials.SessionToken})
+			}
+			return p
+		},
+		Sign: func(p signing.Params, a *Attempt) string {
+			return signing.TencentV2Signature(a.Method, a.Host, a.Path, p, a.Credentials.Secret, signing.HmacSHA256)
 		},
 		Decode: func(r *Response, out any) (string, error) {
 			if r.StatusCode != http.StatusOK {
@@ -141,37 +143,32 @@ func newTestClient(t *testing.T, endpoint string, d Dialect, opts ...func(*Confi
 }
 
 func TestDo_SuccessSignsAndSendsForm(t *testing.T) {
-	for _, method := range []string{http.MethodPost, http.MethodGet} {
-		t.Run(method, func(t *testing.T) {
-			s := newServer(t, reply(200, `{"id":"x1","unknown":"ignored"}`))
-			c := newTestClient(t, s.URL+"/v2/index.php", testDialect(method, never))
-			var out testOut
-			params := url.Values{"Name": {"a b&c=监听"}}
-			require.NoError(t, c.Do(context.Background(), "Act", params, &out))
-			assert.Equal(t, "x1", out.ID)
-			assert.Equal(t, url.Values{"Name": {"a b&c=监听"}}, params, "the caller's params are not modified")
+	s := newServer(t, reply(200, `{"id":"x1","unknown":"ignored"}`))
+	c := newTestClient(t, s.URL+"/v2/index.php", testDialect(never))
+	var out testOut
+	params := signing.Params{{Name: "Name", Value: "a b&c=监听"}}
+	require.NoError(t, c.Do(context.Background(), "Act", params, &out))
+	assert.Equal(t, "x1", out.ID)
+	assert.Equal(t, signing.Params{{Name: "Name", Value: "a b&c=监听"}}, params, "the caller's params are not modified")
 
-			got := s.requests[0]
-			assert.Equal(t, method, got.method)
-			assert.Equal(t, "a b&c=监听", got.params.Get("Name"), "values arrive byte-exact, encoded once")
-			assert.Equal(t, testToken, got.params.Get("Token"))
-			assert.Contains(t, got.header.Get("User-Agent"), "listenerkit-go/"+Version)
-			if method == http.MethodPost {
-				assert.Equal(t, "application/x-www-form-urlencoded", got.header.Get("Content-Type"))
-			}
-			// The server can verify the signature over the host and path used.
-			sig := got.params.Get("Signature")
-			host := strings.TrimPrefix(s.URL, "http://")
-			assert.Equal(t, signing.TencentV2Signature(method, host, "/v2/index.php", got.params, testSecret, signing.HmacSHA256), sig)
-		})
-	}
+	got := s.requests[0]
+	assert.Equal(t, http.MethodPost, got.method)
+	assert.Equal(t, "application/x-www-form-urlencoded", got.header.Get("Content-Type"))
+	assert.Equal(t, "a b&c=监听", got.params.Get("Name"), "values arrive byte-exact, encoded once")
+	assert.Equal(t, "Act", got.params.Get("Action"))
+	assert.Equal(t, testToken, got.params.Get("Token"))
+	assert.Contains(t, got.header.Get("User-Agent"), "listenerkit-go/"+Version)
+	// The server can verify the signature over the host and path used.
+	sig := got.params.Get("Signature")
+	host := strings.TrimPrefix(s.URL, "http://")
+	assert.Equal(t, signing.TencentV2Signature(http.MethodPost, host, "/v2/index.php", signing.ParamsFromValues(got.params), testSecret, signing.HmacSHA256), sig)
 }
 
 func TestDo_ResignsEveryAttempt(t *testing.T) {
 	s := newServer(t, reply(500, `{"code":"InternalError"}`), reply(500, `{"code":"InternalError"}`), reply(200, `{"id":"ok"}`))
-	c := newTestClient(t, s.URL, testDialect(http.MethodPost, always))
+	c := newTestClient(t, s.URL, testDialect(always))
 	var out testOut
-	require.NoError(t, c.Do(context.Background(), "Act", url.Values{}, &out))
+	require.NoError(t, c.Do(context.Background(), "Act", nil, &out))
 	require.Equal(t, 3, s.count())
 	nonces, sigs := map[string]bool{}, map[string]bool{}
 	for _, r := range s.requests {
@@ -184,15 +181,15 @@ func TestDo_ResignsEveryAttempt(t *testing.T) {
 
 func TestDo_ClassifierDecidesRetries(t *testing.T) {
 	s := newServer(t, reply(500, `{"code":"InternalError"}`))
-	c := newTestClient(t, s.URL, testDialect(http.MethodPost, never))
-	err := c.Do(context.Background(), "Act", url.Values{}, &testOut{})
+	c := newTestClient(t, s.URL, testDialect(never))
+	err := c.Do(context.Background(), "Act", nil, &testOut{})
 	require.Error(t, err)
 	assert.Equal(t, 1, s.count(), "the classifier said no: one attempt")
 
 	var seen []*Failure
 	s2 := newServer(t, reply(500, `{"code":"InternalError"}`))
-	c2 := newTestClient(t, s2.URL, testDialect(http.MethodPost, func(f *Failure) bool { seen = append(seen, f); return true }))
-	err = c2.Do(context.Background(), "Act", url.Values{}, &testOut{})
+	c2 := newTestClient(t, s2.URL, testDialect(func(f *Failure) bool { seen = append(seen, f); return true }))
+	err = c2.Do(context.Background(), "Act", nil, &testOut{})
 	var op *OperationError
 	require.ErrorAs(t, err, &op)
 	assert.Equal(t, DefaultMaxAttempts, s2.count())
@@ -206,20 +203,20 @@ func TestDo_ClassifierDecidesRetries(t *testing.T) {
 
 func TestDo_MaxAttemptsOneDisablesRetries(t *testing.T) {
 	s := newServer(t, reply(500, `{"code":"InternalError"}`))
-	c := newTestClient(t, s.URL, testDialect(http.MethodPost, always), func(c *Config) { require.NoError(t, c.SetMaxAttempts(1)) })
-	require.Error(t, c.Do(context.Background(), "Act", url.Values{}, &testOut{}))
+	c := newTestClient(t, s.URL, testDialect(always), func(c *Config) { require.NoError(t, c.SetMaxAttempts(1)) })
+	require.Error(t, c.Do(context.Background(), "Act", nil, &testOut{}))
 	assert.Equal(t, 1, s.count())
 }
 
 func TestDo_CancelDuringBackoffReturnsAtOnce(t *testing.T) {
 	s := newServer(t, reply(503, `{"code":"Busy"}`))
-	c := newTestClient(t, s.URL, testDialect(http.MethodPost, always), func(c *Config) {
+	c := newTestClient(t, s.URL, testDialect(always), func(c *Config) {
 		require.NoError(t, c.SetBackoff(time.Hour, time.Hour))
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(30*time.Millisecond, cancel)
 	start := time.Now()
-	err := c.Do(ctx, "Act", url.Values{}, &testOut{})
+	err := c.Do(ctx, "Act", nil, &testOut{})
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Less(t, time.Since(start), 2*time.Second, "an hour of backoff was cut short by the context")
 	assert.Equal(t, 1, s.count())
@@ -229,10 +226,10 @@ func TestDo_CancelWhileWaitingOnTheNetwork(t *testing.T) {
 	release := make(chan struct{})
 	s := newServer(t, func(w http.ResponseWriter, r *http.Request) { <-release })
 	defer close(release)
-	c := newTestClient(t, s.URL, testDialect(http.MethodPost, always))
+	c := newTestClient(t, s.URL, testDialect(always))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	err := c.Do(ctx, "Act", url.Values{}, &testOut{})
+	err := c.Do(ctx, "Act", nil, &testOut{})
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	var op *OperationError
 	require.ErrorAs(t, err, &op)
@@ -242,10 +239,10 @@ func TestDo_CancelWhileWaitingOnTheNetwork(t *testing.T) {
 
 func TestDo_ContextAlreadyDoneSendsNothing(t *testing.T) {
 	s := newServer(t, reply(200, `{"id":"x"}`))
-	c := newTestClient(t, s.URL, testDialect(http.MethodPost, always))
+	c := newTestClient(t, s.URL, testDialect(always))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := c.Do(ctx, "Act", url.Values{}, &testOut{})
+	err := c.Do(ctx, "Act", nil, &testOut{})
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 0, s.count())
 }
@@ -282,12 +279,12 @@ func TestDo_HonoursRetryAfter(t *testing.T) {
 		w.Header().Set("Retry-After", "1")
 		reply(503, `{"code":"Busy"}`)(w, r)
 	}, reply(200, `{"id":"x"}`))
-	c := newTestClient(t, s.URL, testDialect(http.MethodPost, func(f *Failure) bool {
+	c := newTestClient(t, s.URL, testDialect(func(f *Failure) bool {
 		assert.Equal(t, time.Second, f.RetryAfter)
 		return true
 	}))
 	start := time.Now()
-	require.NoError(t, c.Do(context.Background(), "Act", url.Values{}, &testOut{}))
+	require.NoError(t, c.Do(context.Background(), "Act", nil, &testOut{}))
 	assert.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "waited for Retry-After, not the 1ms backoff")
 }
 
@@ -308,9 +305,9 @@ func TestDo_UnusableAnswersAreTypedErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newServer(t, reply(tc.status, tc.body))
-			c := newTestClient(t, s.URL, testDialect(http.MethodPost, never))
+			c := newTestClient(t, s.URL, testDialect(never))
 			var out testOut
-			err := c.Do(context.Background(), "Act", url.Values{}, &out)
+			err := c.Do(context.Background(), "Act", nil, &out)
 			var re *ResponseError
 			require.ErrorAs(t, err, &re)
 			assert.Equal(t, tc.status, re.StatusCode)
@@ -329,8 +326,8 @@ func TestDo_RefusedConnectionIsNotSent(t *testing.T) {
 	addr := l.Addr().String()
 	require.NoError(t, l.Close()) // nothing listens there now
 	var failures []*Failure
-	c := newTestClient(t, "http://"+addr, testDialect(http.MethodGet, func(f *Failure) bool { failures = append(failures, f); return true }))
-	err = c.Do(context.Background(), "Act", url.Values{}, &testOut{})
+	c := newTestClient(t, "http://"+addr, testDialect(func(f *Failure) bool { failures = append(failures, f); return true }))
+	err = c.Do(context.Background(), "Act", nil, &testOut{})
 	require.Error(t, err)
 	require.NotEmpty(t, failures)
 	assert.False(t, failures[0].Sent)
@@ -351,8 +348,8 @@ func TestDo_CredentialsFailureSendsNothing(t *testing.T) {
 		"blank": signing.CredentialsProviderFunc(func(context.Context) (signing.Credentials, error) { return signing.Credentials{ID: "id"}, nil }),
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := newTestClient(t, s.URL, testDialect(http.MethodPost, always), func(c *Config) { require.NoError(t, c.SetCredentials(p)) })
-			err := c.Do(context.Background(), "Act", url.Values{}, &testOut{})
+			c := newTestClient(t, s.URL, testDialect(always), func(c *Config) { require.NoError(t, c.SetCredentials(p)) })
+			err := c.Do(context.Background(), "Act", nil, &testOut{})
 			var op *OperationError
 			require.ErrorAs(t, err, &op)
 			assert.False(t, op.MayHaveApplied)
@@ -369,8 +366,8 @@ func TestDo_RotatingCredentialsAreRetrievedEachAttempt(t *testing.T) {
 		n := calls.Add(1)
 		return signing.Credentials{ID: fmt.Sprintf("AKIDrotating%04d", n), Secret: "secret-" + strconv.Itoa(int(n))}, nil
 	})
-	c := newTestClient(t, s.URL, testDialect(http.MethodPost, always), func(c *Config) { require.NoError(t, c.SetCredentials(p)) })
-	require.NoError(t, c.Do(context.Background(), "Act", url.Values{}, &testOut{}))
+	c := newTestClient(t, s.URL, testDialect(always), func(c *Config) { require.NoError(t, c.SetCredentials(p)) })
+	require.NoError(t, c.Do(context.Background(), "Act", nil, &testOut{}))
 	assert.Equal(t, int32(2), calls.Load())
 	assert.Equal(t, "AKIDrotating0001", s.requests[0].params.Get("SecretId"))
 	assert.Equal(t, "AKIDrotating0002", s.requests[1].params.Get("SecretId"))
@@ -393,13 +390,11 @@ func TestRedaction_LogsAndErrorsHoldNoSecrets(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var errs []string
-	for _, method := range []string{http.MethodGet, http.MethodPost} {
-		for _, h := range []http.HandlerFunc{echo(400), echo(500), echo(200), reply(200, `{"id":"fine"}`)} {
-			s := newServer(t, h)
-			c := newTestClient(t, s.URL, testDialect(method, always), func(c *Config) { require.NoError(t, c.SetLogger(logger)) })
-			if err := c.Do(context.Background(), "Act", url.Values{"Name": {"n"}}, &testOut{}); err != nil {
-				errs = append(errs, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
-			}
+	for _, h := range []http.HandlerFunc{echo(400), echo(500), echo(200), reply(200, `{"id":"fine"}`)} {
+		s := newServer(t, h)
+		c := newTestClient(t, s.URL, testDialect(always), func(c *Config) { require.NoError(t, c.SetLogger(logger)) })
+		if err := c.Do(context.Background(), "Act", signing.Params{{Name: "Name", Value: "n"}}, &testOut{}); err != nil {
+			errs = append(errs, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
 		}
 	}
 	require.NotEmpty(t, errs)
@@ -437,21 +432,22 @@ func closeAfterReading(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	return s, &n
 }
 
-func TestDo_GETIsNotReplayedByNetHTTP(t *testing.T) {
-	// net/http re-sends a bodiless GET on its own when a reused connection
-	// fails after the request was written; for a call that is not
-	// idempotent that would create twice. The transport forbids it.
+// net/http re-sends a bodiless GET on its own when a reused connection fails
+// after the request was written; for a call that is not idempotent that
+// would create twice. The transport POSTs a form body, which net/http never
+// replays.
+func TestDo_IsNeverReplayedByNetHTTP(t *testing.T) {
 	s, n := closeAfterReading(t)
-	c := newTestClient(t, s.URL, testDialect(http.MethodGet, never))
-	require.NoError(t, c.Do(context.Background(), "Act", url.Values{}, &testOut{}))
-	err := c.Do(context.Background(), "Act", url.Values{}, &testOut{})
+	c := newTestClient(t, s.URL, testDialect(never))
+	require.NoError(t, c.Do(context.Background(), "Act", nil, &testOut{}))
+	err := c.Do(context.Background(), "Act", nil, &testOut{})
 	require.Error(t, err)
 	assert.Equal(t, int32(2), n.Load(), "the second request reached the server once")
 	var op *OperationError
 	require.ErrorAs(t, err, &op)
 	assert.True(t, op.MayHaveApplied)
 
-	// Without the guard, net/http would have sent it twice.
+	// The same server and a plain GET: net/http sends the second one twice.
 	s2, n2 := closeAfterReading(t)
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	resp, err := hc.Get(s2.URL)
@@ -461,7 +457,7 @@ func TestDo_GETIsNotReplayedByNetHTTP(t *testing.T) {
 	if resp, err = hc.Get(s2.URL); err == nil {
 		_ = resp.Body.Close()
 	}
-	assert.Equal(t, int32(3), n2.Load(), "net/http replays a plain GET: this is what the guard prevents")
+	assert.Equal(t, int32(3), n2.Load(), "net/http replays a plain GET: the reason every call is a POST")
 }
 
 func TestConfigSettersRejectBadInput(t *testing.T) {
@@ -483,7 +479,7 @@ func TestSetHTTPClientCopies(t *testing.T) {
 	hc := &http.Client{Timeout: 3 * time.Second}
 	cfg := NewConfig("https://example.com", signing.NewStaticCredentials("a", "b", ""))
 	require.NoError(t, cfg.SetHTTPClient(hc))
-	_, err := New(cfg, testDialect(http.MethodPost, never))
+	_, err := New(cfg, testDialect(never))
 	require.NoError(t, err)
 	assert.Nil(t, hc.Transport, "the caller's client is not modified")
 	assert.Equal(t, 3*time.Second, hc.Timeout)
