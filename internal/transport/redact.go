@@ -11,49 +11,82 @@ import (
 
 // redactor removes one attempt's secrets from what the service or the
 // network hands back, before it reaches an error or a log: the secret, the
-// session token and the signature (raw and URL-encoded) become "REDACTED",
-// the access key id its masked form. A service can echo these (Alibaba's
-// SignatureDoesNotMatch message quotes the string it signed, with the
-// AccessKeyId), and net/http's errors quote the request URL.
-type redactor struct{ old, new []string }
+// session token and the signature (raw and percent-encoded) become
+// "REDACTED", the access key id its masked form. A service can echo these
+// (Alibaba's SignatureDoesNotMatch message quotes the string it signed, with
+// the AccessKeyId), and net/http's errors quote the request URL.
+//
+// It is a plain value: the replacement list is built only when a secret is
+// found, so the common case (an answer holding none) costs a search and no
+// allocation.
+type redactor struct {
+	creds     signing.Credentials
+	signature string
+}
 
 // minSecretLen keeps very short values (test keys such as "k") from
 // shredding unrelated text.
 const minSecretLen = 6
 
 func newRedactor(c signing.Credentials, signature string) redactor {
-	var r redactor
+	return redactor{creds: c, signature: signature}
+}
+
+// replacements lists each secret, raw and percent-encoded, with what
+// replaces it.
+func (r redactor) replacements() (old, new []string) {
 	add := func(s, with string) {
-		if len(s) >= minSecretLen {
-			r.old = append(r.old, s)
-			r.new = append(r.new, with)
+		if len(s) < minSecretLen {
+			return
+		}
+		old, new = append(old, s), append(new, with)
+		if encoded := string(signing.AppendPercentEncoded(nil, s)); encoded != s {
+			old, new = append(old, encoded), append(new, with)
 		}
 	}
-	add(c.Secret, "REDACTED")
-	add(c.SessionToken, "REDACTED")
-	add(url.QueryEscape(c.SessionToken), "REDACTED")
-	add(signature, "REDACTED")
-	add(url.QueryEscape(signature), "REDACTED")
-	add(c.ID, signing.MaskID(c.ID))
-	return r
+	add(r.creds.Secret, "REDACTED")
+	add(r.creds.SessionToken, "REDACTED")
+	add(r.signature, "REDACTED")
+	add(r.creds.ID, signing.MaskID(r.creds.ID))
+	return old, new
 }
 
 func (r redactor) string(s string) string {
-	for i, old := range r.old {
-		if strings.Contains(s, old) {
-			s = strings.ReplaceAll(s, old, r.new[i])
+	old, new := r.replacements()
+	for i := range old {
+		if strings.Contains(s, old[i]) {
+			s = strings.ReplaceAll(s, old[i], new[i])
 		}
 	}
 	return s
 }
 
+// bytes returns b without secrets: b itself when it holds none.
 func (r redactor) bytes(b []byte) []byte {
-	for i, old := range r.old {
-		if bytes.Contains(b, []byte(old)) {
-			b = bytes.ReplaceAll(b, []byte(old), []byte(r.new[i]))
-		}
+	if !r.anyIn(b) {
+		return b
+	}
+	old, new := r.replacements()
+	for i := range old {
+		b = bytes.ReplaceAll(b, []byte(old[i]), []byte(new[i]))
 	}
 	return b
+}
+
+// anyIn reports whether b holds any secret, raw or percent-encoded. The
+// searched forms are built in a stack buffer: no allocation for secrets of
+// usual sizes.
+func (r redactor) anyIn(b []byte) bool {
+	var buf [192]byte
+	for _, s := range [...]string{r.creds.Secret, r.creds.SessionToken, r.signature, r.creds.ID} {
+		if len(s) < minSecretLen {
+			continue
+		}
+		if bytes.Contains(b, append(buf[:0], s...)) || bytes.Contains(b, signing.AppendPercentEncoded(buf[:0], s)) {
+			return true
+		}
+	}
+	return false
 }
 
 // error rewrites a network error so that neither the query string of the

@@ -16,6 +16,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -195,7 +196,9 @@ func (c *Client) attempt(ctx context.Context, action string, params signing.Para
 	red := newRedactor(creds, signature)
 
 	start := time.Now()
-	resp, sendErr := c.rc.R().SetContext(ctx).SetBody(encoded).Post(c.endpoint)
+	// A reader, not the bytes: resty copies a []byte body into a pooled
+	// buffer, and passes a reader to net/http as it is.
+	resp, sendErr := c.rc.R().SetContext(ctx).SetBody(bytes.NewReader(encoded)).Post(c.endpoint)
 	f, requestID := c.interpret(resp, sendErr, red, out)
 	c.log(ctx, action, n, creds, f, resp, requestID, time.Since(start))
 	return f
