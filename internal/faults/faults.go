@@ -157,6 +157,10 @@ func (p *Plan) Requests() int {
 // strikes before the service, lets handle answer, and acts out what strikes
 // once a request was applied.
 func (p *Plan) Serve(w http.ResponseWriter, r *http.Request, handle func(*http.Request) Answer) {
+	// Read the form first, as the service would: net/http notices a client
+	// that hangs up (and cancels r.Context, which ends a Slow fault) only
+	// once the request body has been read.
+	_ = r.ParseForm()
 	f := p.next()
 	if f.before(w, r) {
 		return

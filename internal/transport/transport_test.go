@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"net/url"
 	"strconv"
 	"strings"
@@ -491,4 +492,77 @@ func TestExcerptIsBoundedAndValidUTF8(t *testing.T) {
 	assert.LessOrEqual(t, len(e), excerptBytes+len("…"))
 	assert.True(t, strings.HasSuffix(e, "…"))
 	assert.Equal(t, "a\uFFFDb", excerpt([]byte("a\xffb")))
+}
+
+// Issue 6, size: a 10 MiB body, an endless body and a body that never
+// finishes are each bounded: a typed error, memory near the 1 MiB limit, the
+// call returns, and the connection is released (the server sees its client
+// go away).
+func TestDo_HugeEndlessAndUnfinishedBodiesAreBounded(t *testing.T) {
+	chunk := bytes.Repeat([]byte("a"), 32<<10)
+	cases := []struct {
+		name   string
+		serve  func(w http.ResponseWriter, r *http.Request)
+		reason string
+	}{
+		{"10 MiB", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", strconv.Itoa(10<<20))
+			_, _ = w.Write([]byte(`{"id":"`))
+			for written := 7; written < 10<<20; written += len(chunk) {
+				if _, err := w.Write(chunk[:min(len(chunk), 10<<20-written)]); err != nil {
+					return
+				}
+			}
+		}, "body larger than"},
+		{"endless", func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"id":"`))
+			for {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}, "body larger than"},
+		{"never finishes", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "1000")
+			_, _ = w.Write([]byte(`{"id":"a`))
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}, "context deadline exceeded"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			released := make(chan struct{})
+			s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				defer close(released)
+				_ = r.ParseForm()
+				tc.serve(w, r)
+			}))
+			defer s.Close()
+			c := newTestClient(t, s.URL, testDialect(never))
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			err := c.Do(ctx, "Act", nil, &testOut{})
+			runtime.ReadMemStats(&after)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.reason)
+			var op *OperationError
+			require.ErrorAs(t, err, &op)
+			assert.True(t, op.MayHaveApplied)
+			if tc.reason != "context deadline exceeded" {
+				var re *ResponseError
+				assert.ErrorAs(t, err, &re)
+			}
+			allocated := after.TotalAlloc - before.TotalAlloc
+			assert.Less(t, allocated, uint64(8<<20), "reading stopped near the 1 MiB limit, far from 10 MiB or forever")
+			select {
+			case <-released:
+			case <-time.After(2 * time.Second):
+				t.Fatal("the server still holds the connection: the client did not let it go")
+			}
+			t.Logf("%s: %v after allocating %d KiB", tc.name, err, allocated>>10)
+		})
+	}
 }
