@@ -12,6 +12,14 @@
 // session token, whatever the fmt verb, and [MaskID] shortens an access key id
 // for logs.
 //
+// # Parameters
+//
+// [Params] is a request's parameters as a list of name/value pairs, the one
+// form both signatures and the wire encoding read: [ParamsFromValues] makes
+// one from url.Values (sorted, as a service does before verifying),
+// [MergeSorted] adds parameters to a sorted list in linear time, and
+// [Params.AppendQuery] writes the RFC 3986 form body.
+//
 // # Signatures
 //
 // The signature functions are pure and deterministic: the same method,
@@ -24,5 +32,6 @@
 //   - [TencentV2StringToSign] and [TencentV2Signature]: Tencent Cloud API 2.0
 //     (HmacSHA1 or HmacSHA256 over METHOD+host+path+"?"+raw parameters).
 //
-// The Signature parameter, if present in params, is ignored.
+// The Signature parameter, if present in params, is ignored, and the order
+// of params never changes a signature: an unsorted list is sorted on a copy.
 package signing
