@@ -132,3 +132,67 @@ func TestProperty_RandomFaultsNeverCreateTwice(t *testing.T) {
 	t.Logf("BMLB: %d calls, %d requests (%d re-sent, all after 4400), %d faults injected %v; %d succeeded, %d failed %v (%d may have applied); listeners %d; duplicates %d",
 		calls, srv.Requests(), resent, total, injected, succeeded, calls-succeeded, names, mayHaveApplied, listeners, duplicates)
 }
+
+// Issue 6, concurrency: one client shared by 64 goroutines, with valid and
+// invalid requests, service errors (a second listener on a port) and random
+// faults, under -race in CI: every call succeeds or fails typed, and no
+// listener exists twice.
+func TestProperty_64GoroutinesShareOneClient(t *testing.T) {
+	srv := bmlbtest.NewServer()
+	defer srv.Close()
+	for g := 0; g < 64; g++ {
+		srv.AddLoadBalancer(fmt.Sprintf("lb-g%02d", g))
+	}
+	srv.SetRandomFaults(0.30, 64, bmlbtest.FaultResetBeforeApply, bmlbtest.FaultResetAfterApply, bmlbtest.FaultThrottle,
+		bmlbtest.FaultServerError, bmlbtest.FaultTruncated, bmlbtest.FaultNotJSON)
+	c, err := bmlb.NewClient(bmlb.WithRegion("bj"), bmlb.WithEndpoint(srv.URL), bmlb.WithCredentials(srv.Credentials()),
+		bmlb.WithRetryBackoff(time.Millisecond, 5*time.Millisecond))
+	require.NoError(t, err)
+
+	type result struct {
+		call int
+		err  error
+	}
+	results := make(chan result, 64*8)
+	for g := 0; g < 64; g++ {
+		go func() {
+			lb := fmt.Sprintf("lb-g%02d", g)
+			for call := 0; call < 8; call++ {
+				port := 1000 + call%6 // calls 6 and 7 repeat ports 1000 and 1001: the service refuses them
+				name := "web"
+				if call == 3 && g%2 == 0 {
+					name = "" // invalid: refused before sending
+				}
+				_, err := c.CreateBmListeners(context.Background(), &bmlb.CreateBmListenersRequest{LoadBalancerID: lb,
+					Listeners: []bmlb.Listener{{LoadBalancerPort: port, Protocol: bmlb.ProtocolTCP, ListenerName: name}}})
+				results <- result{call, err}
+			}
+		}()
+	}
+	outcomes := map[string]int{}
+	for i := 0; i < 64*8; i++ {
+		r := <-results
+		var invalid *bmlb.ValidationError
+		switch {
+		case r.err == nil:
+			outcomes["ok"]++
+		case errors.As(r.err, &invalid):
+			outcomes["invalid"]++
+		default:
+			kind := errorKind(r.err)
+			assert.NotEmpty(t, kind, "untyped error %v", r.err)
+			outcomes[kind]++
+		}
+	}
+	for g := 0; g < 64; g++ {
+		seen := map[int]bool{}
+		for _, l := range srv.Listeners(fmt.Sprintf("lb-g%02d", g)) {
+			assert.False(t, seen[l.Port], "port %d twice on lb-g%02d", l.Port, g)
+			seen[l.Port] = true
+		}
+	}
+	assert.Positive(t, outcomes["ok"])
+	assert.Equal(t, 32, outcomes["invalid"])
+	assert.Positive(t, outcomes[fmt.Sprintf("APIError %d", bmlb.ErrInvalidRequest.Code)], "the repeated ports were refused by the service")
+	t.Logf("64 goroutines x 8 calls: %v", outcomes)
+}
