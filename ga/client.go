@@ -123,11 +123,12 @@ func (c *Client) CreateListener(ctx context.Context, req *CreateListenerRequest)
 
 // dialect is what makes the shared transport speak GA.
 var dialect = transport.Dialect{
-	Service:   "ga",
-	Common:    common,
-	Sign:      sign,
-	Decode:    decode,
-	Retryable: retryable,
+	Service:    "ga",
+	TokenParam: "ClientToken",
+	Common:     common,
+	Sign:       sign,
+	Decode:     decode,
+	Retryable:  retryable,
 }
 
 // common is the common parameters of Alibaba Cloud RPC signature 1.0.

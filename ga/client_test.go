@@ -387,3 +387,29 @@ func TestEndToEnd_ClockSkew(t *testing.T) {
 func validRequestFor(id string) *ga.CreateListenerRequest {
 	return &ga.CreateListenerRequest{AcceleratorID: id, PortRanges: []ga.PortRange{{80, 80}}}
 }
+
+// A call that fails once the service may have applied it reports its
+// ClientToken; sending the request again with it returns the listener the
+// failed call created, not a second one.
+func TestEndToEnd_FailedCallReportsItsTokenForASafeRetry(t *testing.T) {
+	t.Parallel()
+	srv := gatest.NewServer()
+	defer srv.Close()
+	srv.AddAccelerator("ga-1")
+	srv.InjectFault(gatest.FaultNotJSON, 1) // applied, then an answer that cannot be read: not retried
+	c := newFakeClient(t, srv)
+	req := &ga.CreateListenerRequest{AcceleratorID: "ga-1", PortRanges: []ga.PortRange{{FromPort: 80, ToPort: 80}}}
+	_, err := c.CreateListener(context.Background(), req)
+	var op *ga.OperationError
+	require.ErrorAs(t, err, &op)
+	assert.True(t, op.MayHaveApplied)
+	require.Len(t, op.IdempotencyToken, 36, "the UUID the client made")
+	require.Equal(t, 1, srv.ListenerCount("ga-1"))
+
+	again := *req
+	again.ClientToken = op.IdempotencyToken
+	resp, err := c.CreateListener(context.Background(), &again)
+	require.NoError(t, err)
+	assert.Equal(t, 1, srv.ListenerCount("ga-1"), "the same listener, not a second")
+	assert.Equal(t, srv.Listeners("ga-1")[0].ID, resp.ListenerID)
+}

@@ -35,8 +35,11 @@
 // retries, so CreateListener is idempotent and is retried (3 attempts by
 // default, exponential backoff with jitter, Retry-After honoured) on
 // connection failures, HTTP 5xx, Throttling* and ServiceUnavailable, and on
-// nothing else. Set ClientToken yourself to make retries across calls (or
-// process restarts) idempotent too.
+// nothing else. A call that fails reports its token in
+// OperationError.IdempotencyToken: send the request again with that
+// ClientToken to get the listener the failed call may have created, not a
+// second one. Set ClientToken yourself to make retries across process
+// restarts idempotent too.
 //
 // # Testing
 //

@@ -16,8 +16,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -77,7 +75,7 @@ Exit status: 0 created, 1 the service or the network failed,
 	fs.StringVar(&req.Name, "name", "", "listener name (Name): 2-128 characters, starting with a letter or a Chinese character")
 	fs.StringVar(&req.Description, "description", "", "listener description (Description)")
 	fs.StringVar(&req.RegionID, "region", ga.DefaultRegionID, "region (RegionId); GA takes only "+ga.DefaultRegionID)
-	fs.StringVar(&req.ClientToken, "client-token", "", "idempotency token (ClientToken); empty: a new one, printed so a failed call can be retried")
+	fs.StringVar(&req.ClientToken, "client-token", "", "idempotency token (ClientToken); empty: the client makes one, printed if the call fails")
 	fs.Func("protocol", "`protocol`: tcp, udp, http or https (Protocol) (default tcp)", func(s string) error {
 		req.Protocol = ga.Protocol(s)
 		return nil
@@ -116,11 +114,6 @@ Exit status: 0 created, 1 the service or the network failed,
 		printViolations(stderr, err)
 		return 2
 	}
-	// The client would make a token itself, but a failed call returns no
-	// response; making it here lets us print it when the outcome is unknown.
-	if req.ClientToken == "" {
-		req.ClientToken = newToken()
-	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
@@ -148,20 +141,12 @@ Exit status: 0 created, 1 the service or the network failed,
 		fmt.Fprintln(stderr, "ga-create-listener:", err)
 		var op *ga.OperationError
 		if errors.As(err, &op) && op.MayHaveApplied {
-			fmt.Fprintf(stderr, "The listener may have been created. Run again with -client-token %s to get the same one, not a second.\n", req.ClientToken)
+			fmt.Fprintf(stderr, "The listener may have been created. Run again with -client-token %s to get the same one, not a second.\n", op.IdempotencyToken)
 		}
 		return 1
 	}
 	fmt.Fprintf(stdout, "Created listener %s on %s\n  RequestId   %s\n  ClientToken %s\n", resp.ListenerID, req.AcceleratorID, resp.RequestID, resp.ClientToken)
 	return 0
-}
-
-// newToken makes a random ClientToken (32 hex digits, within the 64 ASCII
-// characters allowed).
-func newToken() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b) // never fails since Go 1.24
-	return hex.EncodeToString(b)
 }
 
 // parsePortRange reads "80-90" or "80".

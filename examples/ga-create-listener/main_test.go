@@ -24,10 +24,10 @@ func TestCreatesOnTheEmbeddedFake(t *testing.T) {
 	assert.Contains(t, out, "ClientToken tok-1")
 }
 
-func TestMakesAndPrintsATokenWhenNoneIsGiven(t *testing.T) {
+func TestPrintsTheClientsTokenWhenNoneIsGiven(t *testing.T) {
 	code, out, errOut := runWith("-port-range", "80")
 	require.Equal(t, 0, code, errOut)
-	assert.Regexp(t, `ClientToken [0-9a-f]{32}\n`, out)
+	assert.Regexp(t, `ClientToken [0-9a-f-]{36}\n`, out, "the client's UUID")
 }
 
 func TestHelpListsEveryRequestFlag(t *testing.T) {

@@ -25,7 +25,11 @@ type OperationError struct {
 	// applied: a reset after sending, a timeout, an unreadable answer, or an
 	// error the service documents as possibly partial.
 	MayHaveApplied bool
-	Err            error
+	// IdempotencyToken is the token the call was sent with (GA's
+	// ClientToken), empty for an API without one: sending the call again
+	// with it returns what the first one created instead of a second one.
+	IdempotencyToken string
+	Err              error
 }
 
 // Error describes the failure; it never contains a secret, a token or a

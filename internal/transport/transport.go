@@ -40,6 +40,11 @@ import (
 type Dialect struct {
 	// Service names the provider in errors and logs ("ga", "bmlb").
 	Service string
+	// TokenParam names the parameter that makes the call idempotent (GA's
+	// ClientToken), or is empty. Its value is reported in
+	// OperationError.IdempotencyToken, so that a failed call can be sent
+	// again safely.
+	TokenParam string
 	// Common returns the provider's common parameters for one attempt
 	// (credentials, time, nonce...), in any order, without Action and
 	// Signature, which the transport adds.
@@ -164,7 +169,11 @@ func (c *Client) Do(ctx context.Context, action string, params signing.Params, o
 		}
 		mayHaveApplied = mayHaveApplied || f.MayHaveApplied
 		fail := func(err error) error {
-			return &OperationError{Service: c.dialect.Service, Action: action, Attempts: attempt, MayHaveApplied: mayHaveApplied, Err: err}
+			op := &OperationError{Service: c.dialect.Service, Action: action, Attempts: attempt, MayHaveApplied: mayHaveApplied, Err: err}
+			if c.dialect.TokenParam != "" {
+				op.IdempotencyToken = params.Get(c.dialect.TokenParam)
+			}
+			return op
 		}
 		if ctx.Err() != nil {
 			return fail(ctx.Err())

@@ -566,3 +566,18 @@ func TestDo_HugeEndlessAndUnfinishedBodiesAreBounded(t *testing.T) {
 		})
 	}
 }
+
+// A dialect with a TokenParam reports the call's token in the error, so the
+// caller can send the call again safely; one without reports none.
+func TestDo_FailureReportsTheIdempotencyToken(t *testing.T) {
+	s := newServer(t, reply(500, `{"code":"InternalError"}`))
+	params := signing.Params{{Name: "ClientToken", Value: "tok-1"}, {Name: "Name", Value: "n"}}
+	for tokenParam, want := range map[string]string{"ClientToken": "tok-1", "": ""} {
+		d := testDialect(never)
+		d.TokenParam = tokenParam
+		c := newTestClient(t, s.URL, d)
+		var op *OperationError
+		require.ErrorAs(t, c.Do(context.Background(), "Act", params, &testOut{}), &op)
+		assert.Equal(t, want, op.IdempotencyToken, "TokenParam %q", tokenParam)
+	}
+}
