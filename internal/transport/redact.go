@@ -89,18 +89,15 @@ func (r redactor) anyIn(b []byte) bool {
 	return false
 }
 
-// error rewrites a network error so that neither the query string of the
-// request URL nor any secret appears in its text, keeping the error chain
-// (errors.Is(err, context.Canceled) and errors.As(err, **net.OpError) still
-// hold).
+// error rewrites a network error so that no secret appears in its text,
+// keeping the error chain (errors.Is(err, context.Canceled) and
+// errors.As(err, **net.OpError) still hold). A *url.Error is written without
+// quotes around the URL, which holds no parameters: every call is a POST
+// to an endpoint that may not have a query.
 func (r redactor) error(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		u := ue.URL
-		if i := strings.IndexByte(u, '?'); i >= 0 {
-			u = u[:i] + "?REDACTED"
-		}
-		return &redactedError{msg: r.string(ue.Op + " " + u + ": " + ue.Err.Error()), err: ue.Err}
+		return &redactedError{msg: r.string(ue.Op + " " + ue.URL + ": " + ue.Err.Error()), err: ue.Err}
 	}
 	return &redactedError{msg: r.string(err.Error()), err: err}
 }

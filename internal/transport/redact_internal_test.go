@@ -32,7 +32,7 @@ func TestRedactorReplacesRawAndEncodedForms(t *testing.T) {
 func TestRedactorCleanBodyIsFree(t *testing.T) {
 	r := newRedactor(redactCreds, redactSignature)
 	body := []byte(`{"RequestId":"04F0F334-1335-436C-A1D7-6C044FE73368","ListenerId":"lsr-bp1bpn0kn908w4nbw"}`)
-	assert.Equal(t, &body[0], &r.bytes(body)[0], "the same slice")
+	assert.Same(t, &body[0], &r.bytes(body)[0], "the same slice, not a copy")
 	assert.Zero(t, testing.AllocsPerRun(100, func() { r.bytes(body) }))
 }
 

@@ -355,6 +355,11 @@ func TestDo_CredentialsFailureSendsNothing(t *testing.T) {
 			require.ErrorAs(t, err, &op)
 			assert.False(t, op.MayHaveApplied)
 			assert.Equal(t, 1, op.Attempts)
+			if name == "failed" {
+				assert.ErrorContains(t, err, "vault down", "the provider's own error is the cause")
+			} else {
+				assert.ErrorIs(t, err, signing.ErrMissingCredentials)
+			}
 		})
 	}
 	assert.Equal(t, 0, s.count())
