@@ -176,14 +176,17 @@ type recordSignatures struct {
 }
 
 func (r *recordSignatures) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil && req.GetBody != nil {
-		body, _ := req.GetBody()
-		b, _ := io.ReadAll(body)
+	if req.Body != nil {
+		b, _ := io.ReadAll(req.Body)
+		_ = req.Body.Close()
 		if form, err := url.ParseQuery(string(b)); err == nil && form.Get("Signature") != "" {
 			r.mu.Lock()
 			r.sigs = append(r.sigs, form.Get("Signature"))
 			r.mu.Unlock()
 		}
+		copied := *req
+		copied.Body = io.NopCloser(bytes.NewReader(b))
+		req = &copied
 	}
 	return r.next.RoundTrip(req)
 }

@@ -311,8 +311,11 @@ func TestCreateBmListeners_RetriesOnlyWhatWasNotReceived(t *testing.T) {
 		{"connection reset after sending", httpmock.NewErrorResponder(errors.New("read: connection reset by peer")), 1},
 		{"timeout after sending", httpmock.NewErrorResponder(errors.New("i/o timeout")), 1},
 		{"internal error 6000", httpmock.NewStringResponder(200, `{"code":6000,"message":"x","codeDesc":"InternalError"}`), 1},
-		{"connection refused", httpmock.NewErrorResponder(&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), 3},
-		{"dns", httpmock.NewErrorResponder(&net.DNSError{Err: "no such host", Name: "bmlb.api.qcloud.com"}), 3},
+		// httpmock reports nothing through net/http/httptrace, so even its
+		// "refused" cannot prove the request unsent: it counts as sent.
+		// TestCreateBmListeners_RetriesWhatNetHTTPProvesUnsent covers the
+		// real dial failures.
+		{"error from a transport that does not report", httpmock.NewErrorResponder(&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -332,6 +335,45 @@ func TestCreateBmListeners_RetriesOnlyWhatWasNotReceived(t *testing.T) {
 			if len(nonces) > 1 {
 				assert.NotEqual(t, nonces[0], nonces[1], "every attempt is signed with a new Nonce")
 			}
+		})
+	}
+}
+
+// A dial that fails (refused, DNS) gets no connection: net/http reports it
+// through httptrace and the create is sent again, with a new Nonce.
+func TestCreateBmListeners_RetriesWhatNetHTTPProvesUnsent(t *testing.T) {
+	refused := func() string {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		addr := l.Addr().String()
+		require.NoError(t, l.Close())
+		return addr
+	}()
+	for name, dial := range map[string]func(ctx context.Context, network, addr string) (net.Conn, error){
+		"connection refused": func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, refused)
+		},
+		"dns": func(context.Context, string, string) (net.Conn, error) {
+			return nil, &net.DNSError{Err: "no such host", Name: "bmlb.example.test", IsNotFound: true}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var dials int
+			tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				dials++
+				return dial(ctx, network, addr)
+			}}
+			c, err := bmlb.NewClient(bmlb.WithRegion("bj"), bmlb.WithEndpoint("http://bmlb.example.test/v2/index.php"),
+				bmlb.WithCredentials(signing.NewStaticCredentials("AKIDexample", "secret-example", "")),
+				bmlb.WithHTTPClient(&http.Client{Transport: tr}), bmlb.WithRetryBackoff(time.Millisecond, time.Millisecond))
+			require.NoError(t, err)
+			_, err = c.CreateBmListeners(context.Background(), seedExample())
+			var op *bmlb.OperationError
+			require.ErrorAs(t, err, &op)
+			assert.Equal(t, 3, dials, "every attempt dialled")
+			assert.Equal(t, 0, op.Attempts, "none was sent")
+			assert.False(t, op.MayHaveApplied)
+			assert.Contains(t, err.Error(), "before anything was sent")
 		})
 	}
 }

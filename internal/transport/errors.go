@@ -17,13 +17,16 @@ import (
 // a *ResponseError, a network error or the context's error, reachable with
 // errors.Is and errors.As.
 type OperationError struct {
-	Service  string // "ga" or "bmlb"
-	Action   string // the API action, e.g. "CreateListener"
-	Attempts int    // attempts sent or tried, retries included
-	// MayHaveApplied is true when some attempt may have reached the service
+	Service string // "ga" or "bmlb"
+	Action  string // the API action, e.g. "CreateListener"
+	// Attempts counts the attempts that wrote something to a connection,
+	// retries included; 0 means nothing was sent (no credentials, the
+	// context ended first, no connection could be made).
+	Attempts int
+	// MayHaveApplied is true when some attempt was written to a connection
 	// and no complete answer came back that rules out its having been
-	// applied: a reset after sending, a timeout, an unreadable answer, or an
-	// error the service documents as possibly partial.
+	// applied: a reset after sending, a timeout, an unreadable answer, a
+	// redirect, or an error the service documents as possibly partial.
 	MayHaveApplied bool
 	// IdempotencyToken is the token the call was sent with (GA's
 	// ClientToken), empty for an API without one: sending the call again
@@ -35,6 +38,9 @@ type OperationError struct {
 // Error describes the failure; it never contains a secret, a token or a
 // signature.
 func (e *OperationError) Error() string {
+	if e.Attempts == 0 {
+		return fmt.Sprintf("%s: %s failed before anything was sent: %v", e.Service, e.Action, e.Err)
+	}
 	applied := ""
 	if e.MayHaveApplied {
 		applied = " (the request may have been applied)"
@@ -43,7 +49,7 @@ func (e *OperationError) Error() string {
 	if e.Attempts == 1 {
 		plural = ""
 	}
-	return fmt.Sprintf("%s: %s failed after %d attempt%s%s: %v", e.Service, e.Action, e.Attempts, plural, applied, e.Err)
+	return fmt.Sprintf("%s: %s failed after %d attempt%s sent%s: %v", e.Service, e.Action, e.Attempts, plural, applied, e.Err)
 }
 
 // Unwrap returns the cause.
@@ -85,7 +91,32 @@ func (e *ResponseError) Unwrap() error { return e.Err }
 type Response struct {
 	StatusCode int
 	Header     http.Header
-	Body       []byte
+	// ContentType is the Content-Type header, redacted and clipped: the one
+	// header that enters errors.
+	ContentType string
+	Body        []byte
+}
+
+// RedirectError is a 3xx answer. The clients never follow a redirect: a
+// redirected request would carry the signed parameters (and the session
+// token) to wherever Location points, possibly over plain http, and a
+// 301/302 would turn the create into a bodiless GET whose answer is not the
+// create's. Nothing is re-sent, anywhere.
+type RedirectError struct {
+	StatusCode int
+	// LocationHost is the host the redirect pointed at (empty if none or
+	// unreadable); the rest of Location is left out, as it may echo
+	// parameters.
+	LocationHost string
+}
+
+// Error names the status and where it pointed.
+func (e *RedirectError) Error() string {
+	where := "no Location"
+	if e.LocationHost != "" {
+		where = "Location host " + e.LocationHost
+	}
+	return fmt.Sprintf("redirect not followed (HTTP %d, %s)", e.StatusCode, where)
 }
 
 // excerptBytes bounds how much of a body goes into an error.
@@ -95,7 +126,7 @@ const excerptBytes = 120
 func NewResponseError(r *Response, reason string, err error) *ResponseError {
 	return &ResponseError{
 		StatusCode:  r.StatusCode,
-		ContentType: r.Header.Get("Content-Type"),
+		ContentType: r.ContentType,
 		Reason:      reason,
 		Excerpt:     excerpt(r.Body),
 		Err:         err,
@@ -120,6 +151,21 @@ func DecodeJSON(r *Response, v any) error {
 		return NewResponseError(r, reason, err)
 	}
 	return nil
+}
+
+// ValidID reports whether an identifier the service answered (a listener
+// id, a request id) is one a caller can use: 1 to 128 printable ASCII
+// characters, no space. Anything else in a success is a suspect answer.
+func ValidID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] <= ' ' || id[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // excerpt returns at most excerptBytes of body, cut on a rune boundary,

@@ -1,105 +1,188 @@
 package transport
 
 import (
-	"bytes"
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/listenerkit/listenerkit-go/signing"
 )
 
 // redactor removes one attempt's secrets from what the service or the
-// network hands back, before it reaches an error or a log: the secret, the
-// session token and the signature (raw and percent-encoded) become
-// "REDACTED", the access key id its masked form. A service can echo these
-// (Alibaba's SignatureDoesNotMatch message quotes the string it signed, with
-// the AccessKeyId), and net/http's errors quote the request URL.
+// network hands back, before it reaches an error, a log or a decoded
+// value: the secret, the session token and the signature become
+// "REDACTED", the access key id its masked form.
 //
-// It is a plain value: the replacement list is built only when a secret is
-// found, so the common case (an answer holding none) costs a search and no
-// allocation.
+// A service can echo these in many spellings (Alibaba's
+// SignatureDoesNotMatch message quotes the string it signed, whose values
+// are percent-encoded twice; a JSON encoder may write "/" as "\/" or any
+// character as "\u00XX"), so a secret is found however each of its
+// characters is written: raw, JSON-escaped, percent-encoded to any depth
+// (either hex case), or a mix of these. Redacting the raw body this way
+// also cleans every string decoded from it.
+//
+// It is a plain value and allocates only when it finds a secret.
 type redactor struct {
-	creds     signing.Credentials
-	signature string
+	// secrets are the values to hide; masks[i] replaces secrets[i].
+	secrets [4]string
+	masks   [4]string
 }
 
 // minSecretLen keeps very short values (test keys such as "k") from
 // shredding unrelated text.
 const minSecretLen = 6
 
+const redacted = "REDACTED"
+
 func newRedactor(c signing.Credentials, signature string) redactor {
-	return redactor{creds: c, signature: signature}
+	return redactor{
+		secrets: [4]string{c.Secret, c.SessionToken, signature, c.ID},
+		masks:   [4]string{redacted, redacted, redacted, signing.MaskID(c.ID)},
+	}
 }
 
-// replacements lists each secret, raw and percent-encoded, with what
-// replaces it.
-func (r redactor) replacements() (old, new []string) {
-	add := func(s, with string) {
-		if len(s) < minSecretLen {
-			return
-		}
-		old, new = append(old, s), append(new, with)
-		if encoded := string(signing.AppendPercentEncoded(nil, s)); encoded != s {
-			old, new = append(old, encoded), append(new, with)
+// span is a stretch of text that spells secret i.
+type span struct{ start, end, secret int }
+
+// find returns the spans of b that spell a secret, in order, not
+// overlapping; nil when there are none (the common case, no allocation).
+func find[T string | []byte](r *redactor, b T) []span {
+	var spans []span
+	for i := 0; i < len(b); i++ {
+		for k, s := range r.secrets {
+			if len(s) < minSecretLen {
+				continue
+			}
+			if c := b[i]; c != s[0] && c != '\\' && c != '%' {
+				continue
+			}
+			if end, ok := spells(b, i, s); ok {
+				spans = append(spans, span{i, end, k})
+				i = end - 1
+				break
+			}
 		}
 	}
-	add(r.creds.Secret, "REDACTED")
-	add(r.creds.SessionToken, "REDACTED")
-	add(r.signature, "REDACTED")
-	add(r.creds.ID, signing.MaskID(r.creds.ID))
-	return old, new
+	return spans
 }
 
-func (r redactor) string(s string) string {
-	old, new := r.replacements()
-	for i := range old {
-		if strings.Contains(s, old[i]) {
-			s = strings.ReplaceAll(s, old[i], new[i])
+// spells reports whether b, from i, spells s, and where the spelling ends.
+// A raw byte that equals the wanted one is taken as it is before it is
+// read as the start of an escape, so secrets holding a literal '%' or '\'
+// are found raw too.
+func spells[T string | []byte](b T, i int, s string) (end int, ok bool) {
+	for k := 0; k < len(s); k++ {
+		if i >= len(b) {
+			return 0, false
+		}
+		if b[i] == s[k] {
+			i++
+			continue
+		}
+		c, next := decodeUnit(b, i)
+		if c != s[k] || next == i+1 {
+			return 0, false
+		}
+		i = next
+	}
+	return i, true
+}
+
+// decodeUnit reads one character at b[i]: a JSON escape (\/, \\, \", or
+// \u00XX) and then any depth of percent-encoding on top of it (%2B, %252B,
+// \u00252B...). It returns the byte and the index after it; a plain byte
+// comes back as it is, with i+1.
+func decodeUnit[T string | []byte](b T, i int) (byte, int) {
+	c, next := jsonUnit(b, i)
+	for depth := 0; c == '%' && depth < 8; depth++ {
+		h1, n1 := jsonUnit(b, next)
+		if n1 > len(b) || !isHex(h1) {
+			break
+		}
+		h2, n2 := jsonUnit(b, n1)
+		if n2 > len(b) || !isHex(h2) {
+			break
+		}
+		c, next = unhex(h1)<<4|unhex(h2), n2
+	}
+	return c, next
+}
+
+// jsonUnit reads one byte at b[i], through a JSON escape if one starts
+// there. Past the end it returns 0 and len(b)+1.
+func jsonUnit[T string | []byte](b T, i int) (byte, int) {
+	if i >= len(b) {
+		return 0, len(b) + 1
+	}
+	if b[i] != '\\' || i+1 >= len(b) {
+		return b[i], i + 1
+	}
+	switch e := b[i+1]; e {
+	case '/', '\\', '"':
+		return e, i + 2
+	case 'u':
+		if i+6 <= len(b) && b[i+2] == '0' && b[i+3] == '0' && isHex(b[i+4]) && isHex(b[i+5]) {
+			return unhex(b[i+4])<<4 | unhex(b[i+5]), i + 6
 		}
 	}
-	return s
+	return b[i], i + 1
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// replace writes b with every span replaced by its mask.
+func (r *redactor) replace(dst []byte, b []byte, spans []span) []byte {
+	last := 0
+	for _, s := range spans {
+		dst = append(dst, b[last:s.start]...)
+		dst = append(dst, r.masks[s.secret]...)
+		last = s.end
+	}
+	return append(dst, b[last:]...)
 }
 
 // bytes returns b without secrets: b itself when it holds none.
 func (r redactor) bytes(b []byte) []byte {
-	if !r.anyIn(b) {
+	spans := find(&r, b)
+	if spans == nil {
 		return b
 	}
-	old, new := r.replacements()
-	for i := range old {
-		b = bytes.ReplaceAll(b, []byte(old[i]), []byte(new[i]))
-	}
-	return b
+	return r.replace(make([]byte, 0, len(b)), b, spans)
 }
 
-// anyIn reports whether b holds any secret, raw or percent-encoded. The
-// searched forms are built in a stack buffer: no allocation for secrets of
-// usual sizes.
-func (r redactor) anyIn(b []byte) bool {
-	var buf [192]byte
-	for _, s := range [...]string{r.creds.Secret, r.creds.SessionToken, r.signature, r.creds.ID} {
-		if len(s) < minSecretLen {
-			continue
-		}
-		if bytes.Contains(b, append(buf[:0], s...)) || bytes.Contains(b, signing.AppendPercentEncoded(buf[:0], s)) {
-			return true
-		}
+// string returns s without secrets.
+func (r redactor) string(s string) string {
+	spans := find(&r, s)
+	if spans == nil {
+		return s
 	}
-	return false
+	return string(r.replace(make([]byte, 0, len(s)), []byte(s), spans))
 }
 
-// error rewrites a network error so that no secret appears in its text,
-// keeping the error chain (errors.Is(err, context.Canceled) and
-// errors.As(err, **net.OpError) still hold). A *url.Error is written without
-// quotes around the URL, which holds no parameters: every call is a POST
-// to an endpoint that may not have a query.
+// error rewrites a network error so that no secret appears in its text and
+// the text stays short, keeping the error chain (errors.Is(err,
+// context.Canceled) and errors.As(err, **net.OpError) still hold). A
+// *url.Error is written without quotes around the URL, which holds no
+// parameters: every call is a POST to an endpoint that may not have a
+// query.
 func (r redactor) error(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return &redactedError{msg: r.string(ue.Op + " " + ue.URL + ": " + ue.Err.Error()), err: ue.Err}
+		return &redactedError{msg: Clip(r.string(ue.Op + " " + ue.URL + ": " + ue.Err.Error())), err: ue.Err}
 	}
-	return &redactedError{msg: r.string(err.Error()), err: err}
+	return &redactedError{msg: Clip(r.string(err.Error())), err: err}
 }
 
 // redactedError has a cleaned message and the original chain underneath.
@@ -110,3 +193,29 @@ type redactedError struct {
 
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
+
+// MaxErrorText bounds every string from the service or the network that
+// enters an error (a message, a header, an excerpt), so that an error
+// stays a few KiB whatever the service answers.
+const MaxErrorText = 512
+
+// Clip returns s cut to at most MaxErrorText bytes on a rune boundary,
+// invalid UTF-8 replaced, with a note of how much was cut. Redact before
+// clipping: a secret cut in two is no longer recognised.
+func Clip(s string) string {
+	if len(s) <= MaxErrorText && utf8.ValidString(s) {
+		return s
+	}
+	cut := len(s)
+	if cut > MaxErrorText {
+		cut = MaxErrorText
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	out := strings.ToValidUTF8(s[:cut], "\uFFFD")
+	if cut < len(s) {
+		out += "…(" + strconv.Itoa(len(s)-cut) + " bytes cut)"
+	}
+	return out
+}

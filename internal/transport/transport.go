@@ -7,28 +7,39 @@
 // everything else is here.
 //
 // Every call is a POST with an application/x-www-form-urlencoded body, which
-// both services document. Unlike a GET, net/http never re-sends a POST with
-// a body on its own (a bodiless GET it silently replays when a reused
-// connection fails after writing: a second create for a call without an
-// idempotency token); the signed parameters stay out of URLs and access
-// logs; and 50 listeners with health-check content do not meet URL length
-// limits.
+// both services document: the signed parameters stay out of URLs and
+// access logs, and 50 listeners with health-check content do not meet URL
+// length limits.
+//
+// # Only the SDK re-sends
+//
+// No layer below decides to send a request again:
+//   - The request reaches the RoundTripper without GetBody, so net/http's
+//     HTTP/2 transport cannot replay a body it has written after a stream
+//     reset (RST_STREAM) or a GOAWAY, and its HTTP/1 transport never
+//     replays a POST. (Both still retry a request none of whose bytes were
+//     written, which is safe.)
+//   - Redirects are never followed: a 3xx is a *RedirectError.
+//
+// Whether an attempt was sent is read from what the connection did
+// (net/http/httptrace), not from error text; see [Failure.Sent].
 package transport
 
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
+	"net/http/httptrace"
+	"net/url"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -79,9 +90,11 @@ type Failure struct {
 	// Err is the attempt's error: the provider's API error, a
 	// *ResponseError, a network error.
 	Err error
-	// Sent is false only when the request provably never reached the
-	// service: the connection was refused, DNS failed, the TLS handshake
-	// failed, or credentials were unavailable.
+	// Sent is false only when no byte of the request reached a
+	// connection: credentials were unavailable, the context ended first, or
+	// net/http reported that it never got a connection (DNS, refused, TLS
+	// handshake) or got one and wrote nothing to it. A RoundTripper that
+	// does not report through net/http/httptrace counts as sent.
 	Sent bool
 	// Connection is true when no complete answer was received.
 	Connection bool
@@ -92,8 +105,8 @@ type Failure struct {
 	// MayHaveApplied is true when the service may have acted on the request.
 	MayHaveApplied bool
 
-	// final failures happened before sending (no credentials, context
-	// ended): sending again cannot help.
+	// final failures are never sent again: sending again cannot help (no
+	// credentials, the context ended) or must not happen (a redirect).
 	final bool
 }
 
@@ -126,6 +139,10 @@ func New(cfg *Config, d Dialect) (*Client, error) {
 	if hc == nil {
 		hc = defaultHTTPClient()
 	}
+	// hc is this client's own copy (SetHTTPClient copies), so changing it
+	// leaves the caller's alone.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	hc.Transport = noReplay{base: hc.Transport}
 	rc := resty.NewWithClient(hc).
 		SetHeader("User-Agent", UserAgent()).
 		SetHeader("Accept", "application/json").
@@ -157,34 +174,55 @@ func UserAgent() string {
 // by name (as package flatten makes them; they are not modified); out
 // receives the decoded success. Every attempt is signed anew.
 func (c *Client) Do(ctx context.Context, action string, params signing.Params, out any) error {
+	if ctx == nil {
+		return errors.New(c.dialect.Service + ": nil context.Context: pass context.Background() or a context with a deadline")
+	}
 	if !params.Sorted() {
 		params = slices.Clone(params)
 		params.Sort()
 	}
-	mayHaveApplied := false
+	sent, mayHaveApplied := 0, false
 	for attempt := 1; ; attempt++ {
 		f := c.attempt(ctx, action, params, out, attempt)
 		if f == nil {
 			return nil
 		}
+		if f.Sent {
+			sent++
+		}
 		mayHaveApplied = mayHaveApplied || f.MayHaveApplied
 		fail := func(err error) error {
-			op := &OperationError{Service: c.dialect.Service, Action: action, Attempts: attempt, MayHaveApplied: mayHaveApplied, Err: err}
+			op := &OperationError{Service: c.dialect.Service, Action: action, Attempts: sent, MayHaveApplied: mayHaveApplied, Err: err}
 			if c.dialect.TokenParam != "" {
 				op.IdempotencyToken = params.Get(c.dialect.TokenParam)
 			}
 			return op
 		}
-		if ctx.Err() != nil {
-			return fail(ctx.Err())
+		if err := ctx.Err(); err != nil {
+			return fail(withContext(err, f.Err))
 		}
 		if f.final || attempt >= c.maxAttempts || !c.dialect.Retryable(f) {
 			return fail(f.Err)
 		}
-		if err := sleep(ctx, c.delay(attempt, f.RetryAfter)); err != nil {
-			return fail(err)
+		wait := c.delay(attempt, f.RetryAfter)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			// Waiting would outlast the context: the failure that asked for
+			// the wait is the answer, not a deadline error that hides it.
+			return fail(fmt.Errorf("%w (not retried: the context ends before the retry delay of %v)", f.Err, wait.Round(time.Millisecond)))
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return fail(withContext(err, f.Err))
 		}
 	}
+}
+
+// withContext is the error of a call whose context ended after an attempt
+// failed with last: both stay reachable with errors.Is and errors.As.
+func withContext(ctxErr, last error) error {
+	if errors.Is(last, ctxErr) {
+		return last
+	}
+	return fmt.Errorf("%w (after a failed attempt: %w)", ctxErr, last)
 }
 
 // attempt sends one signed attempt and returns nil on success.
@@ -192,11 +230,14 @@ func (c *Client) attempt(ctx context.Context, action string, params signing.Para
 	if err := ctx.Err(); err != nil {
 		return &Failure{Err: err, final: true}
 	}
-	creds, err := c.credentials.Retrieve(ctx)
+	creds, err := c.retrieve(ctx)
 	if err == nil {
 		err = creds.Validate()
 	}
 	if err != nil {
+		return &Failure{Err: err, final: true}
+	}
+	if err := ctx.Err(); err != nil { // a provider that ignored the context
 		return &Failure{Err: err, final: true}
 	}
 
@@ -205,12 +246,84 @@ func (c *Client) attempt(ctx context.Context, action string, params signing.Para
 	red := newRedactor(creds, signature)
 
 	start := time.Now()
+	var wire wireTrace
 	// A reader, not the bytes: resty copies a []byte body into a pooled
 	// buffer, and passes a reader to net/http as it is.
-	resp, sendErr := c.rc.R().SetContext(ctx).SetBody(bytes.NewReader(encoded)).Post(c.endpoint)
-	f, requestID := c.interpret(resp, sendErr, red, out)
+	resp, sendErr := c.rc.R().SetContext(wire.context(ctx)).SetBody(bytes.NewReader(encoded)).Post(c.endpoint)
+	f, requestID := c.interpret(resp, sendErr, red, out, wire.sent(ctx))
 	c.log(ctx, action, n, creds, f, resp, requestID, time.Since(start))
 	return f
+}
+
+// retrieve asks the credentials provider, but no longer than ctx allows: a
+// provider that ignores its context must not hold the call past its
+// deadline. A provider that panics is an error, not a crash.
+func (c *Client) retrieve(ctx context.Context) (creds signing.Credentials, err error) {
+	ask := func() (creds signing.Credentials, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("credentials provider panicked: %v", p)
+			}
+		}()
+		return c.credentials.Retrieve(ctx)
+	}
+	if ctx.Done() == nil { // cannot end: no need to watch it
+		return ask()
+	}
+	type result struct {
+		creds signing.Credentials
+		err   error
+	}
+	answer := make(chan result, 1)
+	go func() {
+		creds, err := ask()
+		answer <- result{creds, err}
+	}()
+	select {
+	case r := <-answer:
+		return r.creds, r.err
+	case <-ctx.Done():
+		return signing.Credentials{}, fmt.Errorf("credentials provider did not answer before the context ended: %w", ctx.Err())
+	}
+}
+
+// wireTrace records, through net/http/httptrace, what one attempt did on
+// the wire, so that "was it sent" is decided by the connection, not by the
+// wording of an error.
+type wireTrace struct {
+	reporting atomic.Bool // net/http asked for a connection: it reports
+	gotConn   atomic.Bool
+	wrote     atomic.Bool // a header was written (into the connection's buffer at least)
+}
+
+func (w *wireTrace) context(ctx context.Context) context.Context {
+	wrote := func() { w.wrote.Store(true) }
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GetConn:          func(string) { w.reporting.Store(true) },
+		GotConn:          func(httptrace.GotConnInfo) { w.gotConn.Store(true) },
+		WroteHeaderField: func(string, []string) { wrote() },
+		WroteHeaders:     wrote,
+		WroteRequest:     func(httptrace.WroteRequestInfo) { wrote() },
+	})
+}
+
+// sent reports whether any byte of the request may have reached a
+// connection. It errs towards "sent": only a transport that reported
+// through the trace can prove otherwise.
+func (w *wireTrace) sent(ctx context.Context) bool {
+	switch {
+	case !w.reporting.Load():
+		return true // not net/http's Transport, or it never got that far: cannot tell
+	case !w.gotConn.Load():
+		return false // no connection, nothing written: DNS, refused, TLS handshake
+	case w.wrote.Load():
+		return true
+	default:
+		// A connection and no write reported. When the context ended,
+		// HTTP/2 returns without waiting for its writer, which may still
+		// be writing the headers: count it as sent.
+		return ctx.Err() != nil
+	}
 }
 
 // SignedQuery is one attempt's local work: params (sorted) with the
@@ -227,29 +340,32 @@ func SignedQuery(d Dialect, action string, params signing.Params, a *Attempt) (e
 	return signing.AppendPercentEncoded(encoded, signature), signature
 }
 
-// interpret classifies what one attempt brought back.
-func (c *Client) interpret(resp *resty.Response, sendErr error, red redactor, out any) (*Failure, string) {
+// interpret classifies what one attempt brought back; sent says whether
+// the request may have reached a connection.
+func (c *Client) interpret(resp *resty.Response, sendErr error, red redactor, out any, sent bool) (*Failure, string) {
 	var raw *http.Response
 	if resp != nil {
 		raw = resp.RawResponse
 	}
+	if sendErr != nil && raw == nil {
+		return &Failure{Err: red.error(sendErr), Sent: sent, Connection: true, MayHaveApplied: sent}, ""
+	}
+	r := &Response{StatusCode: raw.StatusCode, Header: raw.Header, ContentType: Clip(red.string(raw.Header.Get("Content-Type")))}
 	if sendErr != nil {
-		err := red.error(sendErr)
-		if raw == nil {
-			notSent := neverSent(sendErr)
-			return &Failure{Err: err, Sent: !notSent, Connection: true, MayHaveApplied: !notSent}, ""
-		}
 		// The status line arrived but the body did not, whole.
-		r := &Response{StatusCode: raw.StatusCode, Header: raw.Header}
 		reason, connection := "reading the body failed", true
 		if errors.Is(sendErr, resty.ErrResponseBodyTooLarge) {
 			reason, connection = "body larger than "+strconv.Itoa(MaxResponseBytes)+" bytes", false
 		}
-		return &Failure{Err: NewResponseError(r, reason, err), Sent: true, Connection: connection,
+		return &Failure{Err: NewResponseError(r, reason, red.error(sendErr)), Sent: true, Connection: connection,
 			StatusCode: raw.StatusCode, MayHaveApplied: true}, ""
 	}
+	if raw.StatusCode >= 300 && raw.StatusCode < 400 {
+		return &Failure{Err: &RedirectError{StatusCode: raw.StatusCode, LocationHost: locationHost(raw.Header, red)},
+			Sent: true, StatusCode: raw.StatusCode, MayHaveApplied: true, final: true}, ""
+	}
 
-	r := &Response{StatusCode: raw.StatusCode, Header: raw.Header, Body: red.bytes(resp.Body())}
+	r.Body = red.bytes(resp.Body())
 	requestID, err := c.dialect.Decode(r, out)
 	if err == nil {
 		return nil, requestID
@@ -257,11 +373,22 @@ func (c *Client) interpret(resp *resty.Response, sendErr error, red redactor, ou
 	f := &Failure{Err: err, Sent: true, StatusCode: r.StatusCode, RetryAfter: retryAfter(r.Header, c.now())}
 	var re *ResponseError
 	if errors.As(err, &re) {
-		f.MayHaveApplied = true // we cannot tell what the service did
+		// We cannot tell what the service did, unless it refused the
+		// request for its rate (RFC 6585: 429 Too Many Requests).
+		f.MayHaveApplied = r.StatusCode != http.StatusTooManyRequests
 	} else if m, ok := err.(MayHaveApplieder); ok {
 		f.MayHaveApplied = m.MayHaveApplied()
 	}
 	return f, requestID
+}
+
+// locationHost is the host a redirect points at, redacted and clipped.
+func locationHost(h http.Header, red redactor) string {
+	u, err := url.Parse(h.Get("Location"))
+	if err != nil {
+		return ""
+	}
+	return Clip(red.string(u.Host))
 }
 
 func (c *Client) log(ctx context.Context, action string, n int, creds signing.Credentials, f *Failure, resp *resty.Response, requestID string, latency time.Duration) {
@@ -352,30 +479,36 @@ func nonce() int64 {
 	}
 }
 
-// neverSent reports failures that prove the request never reached the
-// service: DNS, connection refused or unreachable (any dial error), and the
-// TLS handshake (it completes before any request byte is written).
-func neverSent(err error) bool {
-	var dns *net.DNSError
-	var op *net.OpError
-	var record tls.RecordHeaderError
-	var verify *tls.CertificateVerificationError
-	var unknownAuthority x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &dns), errors.As(err, &record), errors.As(err, &verify),
-		errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid):
-		return true
-	case errors.As(err, &op):
-		return op.Op == "dial"
-	}
-	return strings.Contains(err.Error(), "tls: ") && strings.Contains(err.Error(), "handshake")
-}
-
 // discardLogger silences resty's own logger, which can print request details.
 type discardLogger struct{}
 
 func (discardLogger) Errorf(string, ...any) {}
 func (discardLogger) Warnf(string, ...any)  {}
 func (discardLogger) Debugf(string, ...any) {}
+
+// noReplay hands requests to base without GetBody. net/http's HTTP/2
+// transport uses GetBody to re-send a request whose body it already wrote
+// when the stream is reset or the connection goes away; without it, it
+// returns the error and the SDK decides. The request is copied, not
+// changed (a RoundTripper must not modify its request).
+type noReplay struct{ base http.RoundTripper }
+
+func (t noReplay) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.GetBody != nil {
+		copied := *r
+		copied.GetBody = nil
+		r = &copied
+	}
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return base.RoundTrip(r)
+}
+
+// CloseIdleConnections passes on to base, as http.Client expects.
+func (t noReplay) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}

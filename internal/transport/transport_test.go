@@ -354,7 +354,9 @@ func TestDo_CredentialsFailureSendsNothing(t *testing.T) {
 			var op *OperationError
 			require.ErrorAs(t, err, &op)
 			assert.False(t, op.MayHaveApplied)
-			assert.Equal(t, 1, op.Attempts)
+			assert.Equal(t, 0, op.Attempts, "nothing was sent")
+			assert.Contains(t, err.Error(), "before anything was sent")
+			assert.NotContains(t, err.Error(), "after 1 attempt")
 			if name == "failed" {
 				assert.ErrorContains(t, err, "vault down", "the provider's own error is the cause")
 			} else {
