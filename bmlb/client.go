@@ -134,6 +134,9 @@ func NewClient(opts ...Option) (*Client, error) {
 //
 // API: https://cloud.tencent.com/document/product/386/9296
 func (c *Client) CreateBmListeners(ctx context.Context, req *CreateBmListenersRequest) (*CreateBmListenersResponse, error) {
+	if c == nil || c.t == nil {
+		return nil, errors.New("bmlb: the *bmlb.Client is nil or zero: make one with bmlb.NewClient")
+	}
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
@@ -200,32 +203,39 @@ type wireResponse struct {
 	RequestID flexInt `json:"requestId"`
 }
 
+// decode reads an answer. The service answers 200; an answer of another
+// status (a gateway's 429, a proxy's 5xx) is an *APIError when it carries
+// the usual JSON with a code, and a *ResponseError otherwise.
 func decode(r *transport.Response, out any) (string, error) {
-	if r.StatusCode != http.StatusOK {
-		return "", transport.NewResponseError(r, "HTTP status "+strconv.Itoa(r.StatusCode)+" (the service answers 200)", nil)
-	}
 	var w wireResponse
 	if err := transport.DecodeJSON(r, &w); err != nil {
 		return "", err
 	}
-	if !w.Code.set {
+	switch {
+	case !w.Code.set && r.StatusCode != http.StatusOK:
+		return "", transport.NewResponseError(r, "HTTP status "+strconv.Itoa(r.StatusCode)+" (the service answers 200)", nil)
+	case !w.Code.set:
 		return "", transport.NewResponseError(r, "answer without code", nil)
-	}
-	if w.Code.n != 0 {
-		return "", &APIError{HTTPStatus: r.StatusCode, Code: int(w.Code.n), CodeDesc: w.CodeDesc, Message: w.Message, ModuleCode: moduleCode(w.Message)}
-	}
-	if !w.RequestID.set {
+	case w.Code.n != 0:
+		message := transport.Clip(w.Message)
+		return "", &APIError{HTTPStatus: r.StatusCode, Code: int(w.Code.n), CodeDesc: transport.Clip(w.CodeDesc), Message: message, ModuleCode: moduleCode(message)}
+	case r.StatusCode != http.StatusOK:
+		return "", transport.NewResponseError(r, "success code with HTTP status "+strconv.Itoa(r.StatusCode), nil)
+	case !w.RequestID.set:
 		return "", transport.NewResponseError(r, "success answer without requestId", nil)
+	case w.RequestID.n <= 0:
+		return "", transport.NewResponseError(r, "success answer whose requestId "+strconv.FormatInt(w.RequestID.n, 10)+" is not a task id (a positive integer)", nil)
 	}
 	resp := out.(*CreateBmListenersResponse)
-	*resp = CreateBmListenersResponse{Message: w.Message, CodeDesc: w.CodeDesc, RequestID: w.RequestID.n}
+	*resp = CreateBmListenersResponse{Message: transport.Clip(w.Message), CodeDesc: transport.Clip(w.CodeDesc), RequestID: w.RequestID.n}
 	return strconv.FormatInt(w.RequestID.n, 10), nil
 }
 
 // retryable: the call is not idempotent, so only what never reached the
-// service, or what it refused for rate (4400), is sent again.
+// service, or what was refused for its rate before being acted on (code
+// 4400, HTTP 429), is sent again.
 func retryable(f *transport.Failure) bool {
-	if !f.Sent {
+	if !f.Sent || (f.StatusCode == http.StatusTooManyRequests && !f.MayHaveApplied) {
 		return true
 	}
 	var e *APIError

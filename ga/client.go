@@ -102,6 +102,10 @@ func NewClient(opts ...Option) (*Client, error) {
 //
 // API: https://help.aliyun.com/document_detail/153253.html
 func (c *Client) CreateListener(ctx context.Context, req *CreateListenerRequest) (*CreateListenerResponse, error) {
+	t, err := c.transport()
+	if err != nil {
+		return nil, err
+	}
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
@@ -114,11 +118,20 @@ func (c *Client) CreateListener(ctx context.Context, req *CreateListenerRequest)
 		return nil, fmt.Errorf("ga: encoding CreateListenerRequest: %w", err)
 	}
 	var out CreateListenerResponse
-	if err := c.t.Do(ctx, "CreateListener", params, &out); err != nil {
+	if err := t.Do(ctx, "CreateListener", params, &out); err != nil {
 		return nil, err
 	}
 	out.ClientToken = token
 	return &out, nil
+}
+
+// transport returns the client's transport, or an error for a nil or zero
+// Client (one not made by NewClient).
+func (c *Client) transport() (*transport.Client, error) {
+	if c == nil || c.t == nil {
+		return nil, errors.New("ga: the *ga.Client is nil or zero: make one with ga.NewClient")
+	}
+	return c.t, nil
 }
 
 // dialect is what makes the shared transport speak GA.
@@ -152,34 +165,48 @@ func sign(p signing.Params, a *transport.Attempt) string {
 	return signing.AlibabaRPCSignature(a.Method, p, a.Credentials.Secret)
 }
 
-// decode reads a 2xx success or the JSON error of any other status.
+// createListenerAnswer is every field a CreateListener answer may carry:
+// a success's, or an error's (which the service can send with status 200,
+// e.g. throttling at its gateway).
+type createListenerAnswer struct {
+	RequestID  string `json:"RequestId"`
+	ListenerID string `json:"ListenerId"`
+	Code       string `json:"Code"`
+	Message    string `json:"Message"`
+	HostID     string `json:"HostId"`
+	Recommend  string `json:"Recommend"`
+}
+
+// decode reads an answer of any status: a Code makes it an *APIError
+// whatever the status; a 2xx without one is a success only with a usable
+// ListenerId.
 func decode(r *transport.Response, out any) (string, error) {
-	if r.StatusCode < 200 || r.StatusCode > 299 {
-		var e APIError
-		if err := transport.DecodeJSON(r, &e); err != nil {
-			return "", err
-		}
-		if e.Code == "" {
-			return e.RequestID, transport.NewResponseError(r, "error answer without Code", nil)
-		}
-		e.StatusCode = r.StatusCode
-		return e.RequestID, &e
-	}
-	resp := out.(*CreateListenerResponse)
-	if err := transport.DecodeJSON(r, resp); err != nil {
+	var a createListenerAnswer
+	if err := transport.DecodeJSON(r, &a); err != nil {
 		return "", err
 	}
-	if resp.ListenerID == "" {
-		return resp.RequestID, transport.NewResponseError(r, "success answer without ListenerId", nil)
+	requestID := transport.Clip(a.RequestID)
+	success := r.StatusCode >= 200 && r.StatusCode <= 299
+	switch {
+	case a.Code != "":
+		return requestID, &APIError{StatusCode: r.StatusCode, Code: transport.Clip(a.Code), Message: transport.Clip(a.Message),
+			RequestID: requestID, HostID: transport.Clip(a.HostID), Recommend: transport.Clip(a.Recommend)}
+	case !success:
+		return requestID, transport.NewResponseError(r, "error answer without Code", nil)
+	case a.ListenerID == "":
+		return requestID, transport.NewResponseError(r, "success answer without ListenerId", nil)
+	case !transport.ValidID(a.ListenerID):
+		return requestID, transport.NewResponseError(r, "success answer whose ListenerId is not an identifier (1-128 printable ASCII characters)", nil)
 	}
-	return resp.RequestID, nil
+	*out.(*CreateListenerResponse) = CreateListenerResponse{RequestID: a.RequestID, ListenerID: a.ListenerID}
+	return requestID, nil
 }
 
 // retryable: CreateListener carries a ClientToken, so even a request that
 // reached the service may be sent again; retry what can pass on a second
 // try.
 func retryable(f *transport.Failure) bool {
-	if f.Connection || f.StatusCode >= 500 {
+	if f.Connection || f.StatusCode >= 500 || f.StatusCode == http.StatusTooManyRequests {
 		return true
 	}
 	var e *APIError

@@ -66,9 +66,13 @@ func TestValidate_Rules(t *testing.T) {
 		{"TCP 4789 ok", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{4789, 4790}} }, "", ""},
 		{"overlap", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{10, 20}, {20, 30}} }, "PortRanges[1]", ga.ErrPortConflictListener},
 		{"adjacent ok", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{10, 20}, {21, 30}} }, "", ""},
-		{"300 ports with others ok", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{1, 300}, {400, 400}} }, "", ""},
+		// PortRangeIllegal.Count: "海量端口监听（端口数>300）仅支持配置一个端口范围", the listener's ports all together.
+		{"300 ports in two ranges ok", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{1, 299}, {400, 400}} }, "", ""},
+		{"301 ports in two ranges", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{1, 300}, {400, 400}} }, "PortRanges", ga.ErrPortRangeIllegalCount},
+		{"402 ports in two ranges of at most 300", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{1, 200}, {300, 500}} }, "PortRanges", ga.ErrPortRangeIllegalCount},
+		{"65499 ports in one range ok", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{1, 65499}} }, "", ""},
 		{"301 ports alone ok", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{1, 301}} }, "", ""},
-		{"301 ports with another", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{1, 301}, {400, 400}} }, "PortRanges[0]", ga.ErrPortRangeIllegalCount},
+		{"301 ports with another", func(r *ga.CreateListenerRequest) { r.PortRanges = []ga.PortRange{{1, 301}, {400, 400}} }, "PortRanges", ga.ErrPortRangeIllegalCount},
 		{"http one port", func(r *ga.CreateListenerRequest) {
 			r.Protocol = ga.ProtocolHTTP
 			r.PortRanges = []ga.PortRange{{80, 80}}

@@ -2,8 +2,10 @@ package signing
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 )
 
@@ -11,8 +13,15 @@ import (
 // id (Alibaba) or SecretId (Tencent); Secret signs; SessionToken is set only
 // for temporary (STS) credentials.
 //
-// Credentials print safely: String, GoString and every fmt verb show a masked
-// ID and never the Secret or the SessionToken.
+// Credentials print safely: String, GoString, every fmt verb, json.Marshal
+// and log/slog (any handler) show a masked ID and never the Secret or the
+// SessionToken.
+//
+// The one case the type cannot protect: a Credentials value held in an
+// unexported field of your own struct, printed with fmt's %v, %+v or %#v.
+// fmt cannot call methods through an unexported field, so it prints the
+// fields raw. Hold a CredentialsProvider (or a pointer) there instead; none
+// of this module's own types holds Credentials where fmt could reach them.
 type Credentials struct {
 	ID           string
 	Secret       string
@@ -34,6 +43,25 @@ func (c Credentials) GoString() string { return c.String() }
 // Format makes every fmt verb (%v, %+v, %s, %q, %x, ...) print String.
 func (c Credentials) Format(f fmt.State, verb rune) {
 	_, _ = f.Write([]byte(c.String()))
+}
+
+// MarshalJSON writes the masked form, {"ID":"LTAI****xyz","Secret":"REDACTED",
+// "SessionToken":"REDACTED"} (SessionToken "" when there is none): the
+// secrets never reach a JSON log or a config dump.
+func (c Credentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct{ ID, Secret, SessionToken string }{MaskID(c.ID), "REDACTED", c.maskedToken()})
+}
+
+// LogValue is what log/slog records: the same masked fields.
+func (c Credentials) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("ID", MaskID(c.ID)), slog.String("Secret", "REDACTED"), slog.String("SessionToken", c.maskedToken()))
+}
+
+func (c Credentials) maskedToken() string {
+	if c.SessionToken == "" {
+		return ""
+	}
+	return "REDACTED"
 }
 
 // Validate reports an error when ID or Secret is empty, so that nothing is

@@ -391,7 +391,7 @@ func checkRanges(req *request) *apiError {
 			}
 		}
 	}
-	if len(req.ranges) > 1 && hugest(req.ranges) > 300 {
+	if len(req.ranges) > 1 && totalPorts(req.ranges) > 300 { // the listener's ports, all ranges together
 		return fail(ga.ErrPortRangeIllegalCount, "The hugePort listener only supports one port range.")
 	}
 	sorted := append([]ga.PortRange(nil), req.ranges...)
@@ -405,6 +405,14 @@ func checkRanges(req *request) *apiError {
 }
 
 // hugest is the size of the largest range.
+func totalPorts(ranges []ga.PortRange) int {
+	n := 0
+	for _, pr := range ranges {
+		n += pr.ToPort - pr.FromPort + 1
+	}
+	return n
+}
+
 func hugest(ranges []ga.PortRange) int {
 	n := 0
 	for _, pr := range ranges {

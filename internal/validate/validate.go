@@ -28,24 +28,35 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Code.Error() + "
 // Unwrap returns the code, so errors.Is matches it.
 func (e *FieldError) Unwrap() error { return e.Code }
 
-// Error is every violation of one request.
+// MaxViolations bounds the violations one error lists, so that a request
+// with thousands of bad entries still gets a small error; Omitted counts
+// the rest.
+const MaxViolations = 50
+
+// Error is every violation of one request, up to MaxViolations.
 type Error struct {
 	Service    string // "ga" or "bmlb"
 	Request    string // the request type, e.g. "CreateListenerRequest"
 	Violations []*FieldError
+	// Omitted counts the violations found beyond MaxViolations, not listed.
+	Omitted int
 }
 
 // Error lists every violation.
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: invalid %s (%d violation", e.Service, e.Request, len(e.Violations))
-	if len(e.Violations) != 1 {
+	total := len(e.Violations) + e.Omitted
+	fmt.Fprintf(&b, "%s: invalid %s (%d violation", e.Service, e.Request, total)
+	if total != 1 {
 		b.WriteByte('s')
 	}
 	b.WriteString("; nothing was sent)")
 	for _, v := range e.Violations {
 		b.WriteString("\n\t")
 		b.WriteString(v.Error())
+	}
+	if e.Omitted > 0 {
+		fmt.Fprintf(&b, "\n\t... and %d more", e.Omitted)
 	}
 	return b.String()
 }
@@ -60,11 +71,19 @@ func (e *Error) Unwrap() []error {
 	return errs
 }
 
-// Collector gathers violations while a validator walks a request.
-type Collector struct{ violations []*FieldError }
+// Collector gathers violations while a validator walks a request. Past
+// MaxViolations it only counts them.
+type Collector struct {
+	violations []*FieldError
+	omitted    int
+}
 
 // Add records that field breaks the rule documented by code.
 func (c *Collector) Add(field string, code error, format string, args ...any) {
+	if len(c.violations) >= MaxViolations {
+		c.omitted++
+		return
+	}
 	c.violations = append(c.violations, &FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -73,5 +92,5 @@ func (c *Collector) Err(service, request string) error {
 	if len(c.violations) == 0 {
 		return nil
 	}
-	return &Error{Service: service, Request: request, Violations: c.violations}
+	return &Error{Service: service, Request: request, Violations: c.violations, Omitted: c.omitted}
 }
