@@ -150,4 +150,8 @@ type (
 	// ResponseError is an answer that could not be used: a non-200 status,
 	// an empty, truncated, too large or non-JSON body.
 	ResponseError = transport.ResponseError
+	// RedirectError is a 3xx answer: redirects are never followed (the
+	// signed parameters and the session token would go wherever Location
+	// points), and nothing is re-sent.
+	RedirectError = transport.RedirectError
 )

@@ -138,4 +138,8 @@ type (
 	// ResponseError is an answer that could not be used (empty, truncated,
 	// too large, not JSON), with its status and a redacted excerpt.
 	ResponseError = transport.ResponseError
+	// RedirectError is a 3xx answer: redirects are never followed (the
+	// signed parameters and the session token would go wherever Location
+	// points), and nothing is re-sent.
+	RedirectError = transport.RedirectError
 )

@@ -1,9 +1,12 @@
 package signing_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,6 +28,39 @@ func TestCredentials_NeverPrintSecrets(t *testing.T) {
 	}
 	assert.Equal(t, "Credentials{ID: LTAI****yID, Secret: REDACTED, SessionToken: REDACTED}", c.String())
 	assert.Equal(t, c.String(), c.GoString())
+}
+
+// json.Marshal (alone, in a struct, in a map, through a pointer) and every
+// slog handler write the masked form.
+func TestCredentials_JSONAndSlogHideSecrets(t *testing.T) {
+	c := signing.Credentials{ID: "LTAI5tExampleKeyID", Secret: "s3cr3t-value", SessionToken: "t0ken-value"}
+	type holder struct {
+		Creds *signing.Credentials
+		Value signing.Credentials `json:"value"`
+	}
+	var out []string
+	for _, v := range []any{c, &c, holder{&c, c}, map[string]signing.Credentials{"k": c}, []any{c}} {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		out = append(out, string(b))
+	}
+	var buf bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewJSONHandler(&buf, nil), slog.NewTextHandler(&buf, nil)} {
+		l := slog.New(h)
+		l.Info("creds", "c", c, "p", &c, "h", holder{&c, c})
+		l.Info("creds", slog.Any("c", c), slog.Group("g", "c", c))
+	}
+	out = append(out, buf.String())
+	for _, s := range out {
+		assert.NotContains(t, s, "s3cr3t")
+		assert.NotContains(t, s, "t0ken")
+		assert.NotContains(t, s, "LTAI5tExampleKeyID")
+	}
+	b, _ := json.Marshal(c)
+	assert.JSONEq(t, `{"ID":"LTAI****yID","Secret":"REDACTED","SessionToken":"REDACTED"}`, string(b))
+	b, _ = json.Marshal(signing.Credentials{ID: "LTAI5tExampleKeyID", Secret: "x"})
+	assert.JSONEq(t, `{"ID":"LTAI****yID","Secret":"REDACTED","SessionToken":""}`, string(b), "no token shows as empty")
+	assert.Contains(t, buf.String(), "LTAI****yID")
 }
 
 func TestMaskID(t *testing.T) {
