@@ -77,14 +77,18 @@ func WithSignatureMethod(method string) Option {
 	}
 }
 
-// WithHTTPClient sends through a copy of hc; hc itself is not modified.
+// WithHTTPClient sends through a copy of hc (its Transport, Timeout,
+// proxy); hc itself is not modified. The copy never follows redirects
+// (hc's CheckRedirect is replaced) and its Transport gets requests without
+// GetBody, so it cannot replay one. HTTP/2 is used when the server offers
+// it, as with net/http's default.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.transport.SetHTTPClient(hc) }
 }
 
 // WithMaxAttempts bounds the attempts of one call: 1 to 10, default 3; 1
-// disables retries. Only failures that prove the request never reached the
-// service, and rate-limit answers, are retried.
+// disables retries. Only attempts that provably reached no connection, and
+// rate-limit refusals, are retried.
 func WithMaxAttempts(n int) Option {
 	return func(c *config) error { return c.transport.SetMaxAttempts(n) }
 }
@@ -125,8 +129,9 @@ func NewClient(opts ...Option) (*Client, error) {
 // CreateBmListeners creates layer-4 listeners on a black-stone load
 // balancer. The request is validated first: a *ValidationError means nothing
 // was sent. The call has no idempotency token, so it is re-sent only when
-// the request provably never reached the service (connection refused, DNS,
-// TLS handshake) or was refused for its rate (4400). Other failures are an
+// net/http reports that no byte of it reached a connection (refused, DNS,
+// TLS handshake) or it was refused for its rate (4400, HTTP 429). A 3xx is
+// a *RedirectError, never followed. Other failures are an
 // *OperationError (see MayHaveApplied) wrapping an *APIError, a
 // *ResponseError, a network error or the context's error.
 //

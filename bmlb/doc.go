@@ -32,12 +32,16 @@
 // # Retries
 //
 // CreateBmListeners has no idempotency token, so a request that may have
-// reached the service is never sent again: only failures that prove it did
-// not (connection refused, DNS, TLS handshake) and rate-limit answers (4400)
-// are retried, each attempt with a new Nonce. The request is a POST form
-// (the API page shows GET; the service takes both): net/http silently
-// replays a bodiless GET when a reused connection fails after writing it,
-// and never a POST with a body.
+// reached the service is never sent again: only attempts that net/http
+// reports wrote nothing to a connection (no connection: refused, DNS, TLS
+// handshake) and rate-limit refusals (code 4400, HTTP 429) are retried, each
+// attempt with a new Nonce. Nothing below the SDK re-sends either: the
+// request reaches net/http without GetBody, so HTTP/2 cannot replay it after
+// a stream reset or GOAWAY; HTTP/1.1 never replays a POST; redirects are
+// never followed. A RoundTripper that does not report through
+// net/http/httptrace (a mock) cannot prove a request unsent, so its
+// failures are never retried. The request is a POST form (the API page
+// shows GET; the service takes both).
 //
 // # Testing
 //

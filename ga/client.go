@@ -51,8 +51,11 @@ func WithCredentials(p signing.CredentialsProvider) Option {
 	return func(c *transport.Config) error { return c.SetCredentials(p) }
 }
 
-// WithHTTPClient sends through a copy of hc (its Transport, Timeout, proxy);
-// hc itself is not modified.
+// WithHTTPClient sends through a copy of hc (its Transport, Timeout,
+// proxy); hc itself is not modified. The copy never follows redirects
+// (hc's CheckRedirect is replaced) and its Transport gets requests without
+// GetBody, so it cannot replay one. HTTP/2 is used when the server offers
+// it, as with net/http's default.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *transport.Config) error { return c.SetHTTPClient(hc) }
 }
@@ -94,8 +97,9 @@ func NewClient(opts ...Option) (*Client, error) {
 // CreateListener creates a listener on an accelerator. The request is
 // validated first: a *ValidationError means nothing was sent. An empty
 // ClientToken is filled with a new UUID, kept across retries, so the call
-// is retried safely on connection failures, 5xx, Throttling* and
-// ServiceUnavailable. Other failures are an *OperationError wrapping an
+// is retried safely on connection failures, 5xx, 429, Throttling* (with
+// any status) and ServiceUnavailable. A 3xx is a *RedirectError, never
+// followed. Other failures are an *OperationError wrapping an
 // *APIError, a *ResponseError, a network error or the context's error.
 //
 // The listener is created asynchronously; its ListenerId is returned at once.

@@ -34,8 +34,11 @@
 // An empty ClientToken is filled with a UUID once per call and kept across
 // retries, so CreateListener is idempotent and is retried (3 attempts by
 // default, exponential backoff with jitter, Retry-After honoured) on
-// connection failures, HTTP 5xx, Throttling* and ServiceUnavailable, and on
-// nothing else. A call that fails reports its token in
+// connection failures, HTTP 5xx and 429, Throttling* (whatever the HTTP
+// status, 200 included) and ServiceUnavailable, and on nothing else. Each
+// retry is the SDK's own attempt, with a new SignatureNonce: nothing below
+// the SDK re-sends (not HTTP/2 after a stream reset, not a redirect, which
+// is never followed). A call that fails reports its token in
 // OperationError.IdempotencyToken: send the request again with that
 // ClientToken to get the listener the failed call may have created, not a
 // second one. Set ClientToken yourself to make retries across process
