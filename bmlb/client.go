@@ -239,6 +239,13 @@ func decode(r *transport.Response, out any) (string, error) {
 // retryable: the call is not idempotent, so only what never reached the
 // service, or what was refused for its rate before being acted on (code
 // 4400, HTTP 429), is sent again.
+//
+// Why a rate refusal is safe to send again: Tencent's own Go SDK
+// (tencentcloud-sdk-go, common/http_client's sendWithRateLimitRetry)
+// re-sends any action answered RequestLimitExceeded, whether or not the
+// action may be retried after a network failure; the limit is enforced at
+// the API gateway, before the action runs. HTTP 429 is taken the same way
+// (RFC 6585: the server refused the request for its rate).
 func retryable(f *transport.Failure) bool {
 	if !f.Sent || (f.StatusCode == http.StatusTooManyRequests && !f.MayHaveApplied) {
 		return true
