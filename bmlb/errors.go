@@ -100,6 +100,10 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("bmlb: code %d %s (module %d): %s", e.Code, e.CodeDesc, e.ModuleCode, e.Message)
 }
 
+// HTTPStatusCode is the answer's HTTP status (200 for the service's own
+// errors).
+func (e *APIError) HTTPStatusCode() int { return e.HTTPStatus }
+
 // Is matches an ErrorCode: page codes by module code or codeDesc, common
 // codes by code (4100 also matches its variants 4101-4110).
 func (e *APIError) Is(target error) bool {

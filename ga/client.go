@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/listenerkit/listenerkit-go/internal/transport"
@@ -32,23 +32,36 @@ var _ ListenerCreator = (*Client)(nil)
 // Client calls the GA API. It is safe for concurrent use; make one and share
 // it.
 type Client struct {
-	t *transport.Client
+	t        *transport.Client
+	busyWait time.Duration
+	// creating holds, per accelerator id, a one-slot channel: the lock
+	// that lets one create at a time reach that accelerator.
+	creating sync.Map
+}
+
+// config is what the options set: the shared transport settings and what
+// only GA has.
+type config struct {
+	transport *transport.Config
+	// busyWait bounds how long a create answered StateError.Accelerator is
+	// retried; 0 turns that off.
+	busyWait time.Duration
 }
 
 // Option configures a Client; an option given a bad value makes NewClient
 // fail.
-type Option func(*transport.Config) error
+type Option func(*config) error
 
 // WithEndpoint sends calls to url instead of DefaultEndpoint (a test server,
 // a proxy): an absolute http or https URL.
 func WithEndpoint(url string) Option {
-	return func(c *transport.Config) error { return c.SetEndpoint(url) }
+	return func(c *config) error { return c.transport.SetEndpoint(url) }
 }
 
 // WithCredentials signs with p instead of the ALIBABA_CLOUD_* environment
 // variables.
 func WithCredentials(p signing.CredentialsProvider) Option {
-	return func(c *transport.Config) error { return c.SetCredentials(p) }
+	return func(c *config) error { return c.transport.SetCredentials(p) }
 }
 
 // WithHTTPClient sends through a copy of hc (its Transport, Timeout,
@@ -57,41 +70,70 @@ func WithCredentials(p signing.CredentialsProvider) Option {
 // GetBody, so it cannot replay one. HTTP/2 is used when the server offers
 // it, as with net/http's default.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *transport.Config) error { return c.SetHTTPClient(hc) }
+	return func(c *config) error { return c.transport.SetHTTPClient(hc) }
 }
 
 // WithMaxAttempts bounds the attempts of one call, retries included: 1 to
 // 10, default 3; 1 disables retries.
 func WithMaxAttempts(n int) Option {
-	return func(c *transport.Config) error { return c.SetMaxAttempts(n) }
+	return func(c *config) error { return c.transport.SetMaxAttempts(n) }
 }
 
 // WithLogger logs one record per attempt: action, host, attempt, status,
 // latency, request id and the masked access key id; failures at Warn,
 // successes at Debug. Secrets, tokens and signatures are never logged.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *transport.Config) error { return c.SetLogger(l) }
+	return func(c *config) error { return c.transport.SetLogger(l) }
 }
 
 // WithRetryBackoff sets the first retry delay and its cap (defaults 200ms
 // and 5s); delays double per attempt, with jitter.
 func WithRetryBackoff(base, maxDelay time.Duration) Option {
-	return func(c *transport.Config) error { return c.SetBackoff(base, maxDelay) }
+	return func(c *config) error { return c.transport.SetBackoff(base, maxDelay) }
+}
+
+// DefaultBusyAcceleratorWait is how long a create answered
+// StateError.Accelerator is sent again by default.
+const DefaultBusyAcceleratorWait = 2 * time.Minute
+
+// WithBusyAcceleratorWait bounds how long CreateListener keeps sending a
+// create the service refuses with StateError.Accelerator (the accelerator
+// is busy with a previous change; GA takes listener creates on one
+// accelerator one at a time), pausing as the waiters do. 0 turns it off:
+// the first StateError.Accelerator is returned. Default
+// DefaultBusyAcceleratorWait; the context bounds it too.
+func WithBusyAcceleratorWait(maxWait time.Duration) Option {
+	return func(c *config) error {
+		if maxWait < 0 {
+			return fmt.Errorf("busy accelerator wait %v: must not be negative", maxWait)
+		}
+		c.busyWait = maxWait
+		return nil
+	}
+}
+
+// WithWaiterDelays sets the shortest and longest pause between a waiter's
+// polls (defaults 1s and 15s); the pause doubles per poll, with jitter.
+func WithWaiterDelays(minDelay, maxDelay time.Duration) Option {
+	return func(c *config) error { return c.transport.SetWaitDelays(minDelay, maxDelay) }
 }
 
 // NewClient returns a Client for DefaultEndpoint, signing with the
 // ALIBABA_CLOUD_* environment variables unless options say otherwise.
 // Credentials are read on each call, not here.
 func NewClient(opts ...Option) (*Client, error) {
-	cfg := transport.NewConfig(DefaultEndpoint, signing.NewAlibabaEnvCredentials())
+	cfg := &config{
+		transport: transport.NewConfig(DefaultEndpoint, signing.NewAlibabaEnvCredentials()),
+		busyWait:  DefaultBusyAcceleratorWait,
+	}
 	if err := transport.ApplyOptions("ga", cfg, opts); err != nil {
 		return nil, err
 	}
-	t, err := transport.New(cfg, dialect)
+	t, err := transport.New(cfg.transport, dialect)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{t: t}, nil
+	return &Client{t: t, busyWait: cfg.busyWait}, nil
 }
 
 // CreateListener creates a listener on an accelerator. The request is
@@ -121,12 +163,67 @@ func (c *Client) CreateListener(ctx context.Context, req *CreateListenerRequest)
 	if err != nil {
 		return nil, fmt.Errorf("ga: encoding CreateListenerRequest: %w", err)
 	}
+	unlock, err := c.lockAccelerator(ctx, req.AcceleratorID, token)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	var out CreateListenerResponse
-	if err := t.Do(ctx, "CreateListener", params, &out); err != nil {
+	if err := c.untilNotBusy(ctx, t, req.AcceleratorID, func(ctx context.Context) error {
+		return t.Do(ctx, "CreateListener", params, &out)
+	}); err != nil {
 		return nil, err
 	}
 	out.ClientToken = token
 	return &out, nil
+}
+
+// lockAccelerator waits, within ctx, until no other create of this client
+// is under way on the accelerator. The service takes one listener create
+// per accelerator at a time (a second one meanwhile is refused with
+// StateError.Accelerator), so creates from many goroutines queue here
+// instead of being refused and retried against each other.
+func (c *Client) lockAccelerator(ctx context.Context, acceleratorID, token string) (unlock func(), err error) {
+	if ctx == nil {
+		return nil, errors.New("ga: nil context.Context: pass context.Background() or a context with a deadline")
+	}
+	v, ok := c.creating.Load(acceleratorID)
+	if !ok {
+		v, _ = c.creating.LoadOrStore(acceleratorID, make(chan struct{}, 1))
+	}
+	slot := v.(chan struct{})
+	select {
+	case slot <- struct{}{}:
+		return func() { <-slot }, nil
+	case <-ctx.Done():
+		return nil, &OperationError{Service: "ga", Action: "CreateListener", IdempotencyToken: token,
+			Err: fmt.Errorf("waiting for another create on accelerator %s to finish: %w", acceleratorID, ctx.Err())}
+	}
+}
+
+// untilNotBusy sends a create, and sends it again while the accelerator
+// answers StateError.Accelerator (busy with the previous change), pausing
+// as the waiters do (WithWaiterDelays), for at most the client's busy wait
+// and within ctx. The ClientToken makes each resend safe: at most one
+// listener is created. It returns the last attempt's error.
+func (c *Client) untilNotBusy(ctx context.Context, t *transport.Client, acceleratorID string, send func(context.Context) error) error {
+	if c.busyWait <= 0 {
+		return send(ctx)
+	}
+	var last error
+	w := t.Waiter("accelerator "+acceleratorID, "ready for a listener", c.busyWait)
+	w.Transient = func(err error) bool { return errors.Is(err, ErrStateErrorAccelerator) }
+	w.Poll = func(ctx context.Context) (string, bool, error) {
+		last = send(ctx)
+		return "", last == nil, last
+	}
+	if err := w.Wait(ctx); err != nil {
+		if last != nil {
+			return last
+		}
+		return err
+	}
+	return nil
 }
 
 // transport returns the client's transport, or an error for a nil or zero
@@ -169,40 +266,45 @@ func sign(p signing.Params, a *transport.Attempt) string {
 	return signing.AlibabaRPCSignature(a.Method, p, a.Credentials.Secret)
 }
 
-// createListenerAnswer is every field a CreateListener answer may carry:
-// a success's, or an error's (which the service can send with status 200,
-// e.g. throttling at its gateway).
-type createListenerAnswer struct {
-	RequestID  string `json:"RequestId"`
-	ListenerID string `json:"ListenerId"`
-	Code       string `json:"Code"`
-	Message    string `json:"Message"`
-	HostID     string `json:"HostId"`
-	Recommend  string `json:"Recommend"`
+// errorAnswer is the error shape of every GA answer. The service can send
+// it with status 200 (throttling at its gateway), so it is looked for in
+// every answer.
+type errorAnswer struct {
+	RequestID string `json:"RequestId"`
+	Code      string `json:"Code"`
+	Message   string `json:"Message"`
+	HostID    string `json:"HostId"`
+	Recommend string `json:"Recommend"`
 }
 
+// checkedAnswer is a success answer that can tell whether it is usable:
+// checkAnswer returns why not, or "".
+type checkedAnswer interface{ checkAnswer() string }
+
 // decode reads an answer of any status: a Code makes it an *APIError
-// whatever the status; a 2xx without one is a success only with a usable
-// ListenerId.
+// whatever the status; a 2xx without one is decoded into out, which must
+// then pass its own check.
 func decode(r *transport.Response, out any) (string, error) {
-	var a createListenerAnswer
-	if err := transport.DecodeJSON(r, &a); err != nil {
+	var e errorAnswer
+	if err := transport.DecodeJSON(r, &e); err != nil {
 		return "", err
 	}
-	requestID := transport.Clip(a.RequestID)
-	success := r.StatusCode >= 200 && r.StatusCode <= 299
+	requestID := transport.Clip(e.RequestID)
 	switch {
-	case a.Code != "":
-		return requestID, &APIError{StatusCode: r.StatusCode, Code: transport.Clip(a.Code), Message: transport.Clip(a.Message),
-			RequestID: requestID, HostID: transport.Clip(a.HostID), Recommend: transport.Clip(a.Recommend)}
-	case !success:
+	case e.Code != "":
+		return requestID, &APIError{StatusCode: r.StatusCode, Code: transport.Clip(e.Code), Message: transport.Clip(e.Message),
+			RequestID: requestID, HostID: transport.Clip(e.HostID), Recommend: transport.Clip(e.Recommend)}
+	case r.StatusCode < 200 || r.StatusCode > 299:
 		return requestID, transport.NewResponseError(r, "error answer without Code", nil)
-	case a.ListenerID == "":
-		return requestID, transport.NewResponseError(r, "success answer without ListenerId", nil)
-	case !transport.ValidID(a.ListenerID):
-		return requestID, transport.NewResponseError(r, "success answer whose ListenerId is not an identifier (1-128 printable ASCII characters)", nil)
 	}
-	*out.(*CreateListenerResponse) = CreateListenerResponse{RequestID: a.RequestID, ListenerID: a.ListenerID}
+	if err := transport.DecodeJSON(r, out); err != nil {
+		return requestID, err
+	}
+	if c, ok := out.(checkedAnswer); ok {
+		if reason := c.checkAnswer(); reason != "" {
+			return requestID, transport.NewResponseError(r, reason, nil)
+		}
+	}
 	return requestID, nil
 }
 
@@ -214,7 +316,7 @@ func retryable(f *transport.Failure) bool {
 		return true
 	}
 	var e *APIError
-	return errors.As(f.Err, &e) && (strings.HasPrefix(e.Code, string(ErrThrottling)) || e.Code == string(ErrServiceUnavailable))
+	return errors.As(f.Err, &e) && (isThrottling(e.Code) || e.Code == string(ErrServiceUnavailable))
 }
 
 // newUUID returns a random (version 4) UUID.

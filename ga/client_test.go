@@ -138,7 +138,7 @@ func TestCreateListener_EveryErrorCodeIsMapped(t *testing.T) {
 	}
 	for _, code := range codes {
 		t.Run(string(code), func(t *testing.T) {
-			c, mock := newMockClient(t, ga.WithMaxAttempts(1))
+			c, mock := newMockClient(t, ga.WithMaxAttempts(1), ga.WithBusyAcceleratorWait(0))
 			mock.RegisterResponder(http.MethodPost, mockEndpoint+"/", httpmock.NewStringResponder(code.HTTPStatus(),
 				fmt.Sprintf(`{"RequestId":"req-%s","HostId":"ga.cn-hangzhou.aliyuncs.com","Code":"%s","Message":"m","Recommend":"https://r"}`, code, code)))
 			_, err := c.CreateListener(context.Background(), validRequest())
@@ -294,8 +294,11 @@ func TestEndToEnd_CreateAndServiceErrors(t *testing.T) {
 	assert.ErrorIs(t, err, ga.ErrNotExistAccelerator)
 
 	srv.SetAcceleratorState("ga-busy", gatest.StateConfiguring)
-	_, err = c.CreateListener(ctx, &ga.CreateListenerRequest{AcceleratorID: "ga-busy", PortRanges: []ga.PortRange{{1, 1}}})
-	assert.ErrorIs(t, err, ga.ErrStateErrorAccelerator)
+	requests := srv.Requests()
+	busy := newFakeClient(t, srv, ga.WithBusyAcceleratorWait(50*time.Millisecond), ga.WithWaiterDelays(5*time.Millisecond, 10*time.Millisecond))
+	_, err = busy.CreateListener(ctx, &ga.CreateListenerRequest{AcceleratorID: "ga-busy", PortRanges: []ga.PortRange{{1, 1}}})
+	assert.ErrorIs(t, err, ga.ErrStateErrorAccelerator, "still busy when the busy wait ran out")
+	assert.Greater(t, srv.Requests()-requests, 2, "sent again while the accelerator was busy")
 
 	_, err = c.CreateListener(ctx, &ga.CreateListenerRequest{AcceleratorID: "ga-1", PortRanges: []ga.PortRange{{1000, 2000}}})
 	require.NoError(t, err)

@@ -64,6 +64,8 @@ const (
 	ErrSystemPortListener ErrorCode = "SystemPort.Listener"
 	// ErrPortRangesMustOne: http and https listeners take exactly one port.
 	ErrPortRangesMustOne ErrorCode = "PortRanges.MustOne"
+	// ErrNotExistListener: the listener does not exist (DescribeListener).
+	ErrNotExistListener ErrorCode = "NotExist.Listener"
 )
 
 // Common error codes of Alibaba Cloud RPC APIs.
@@ -112,6 +114,9 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("ga: %s: %s (HTTP %d, RequestId %s)", e.Code, e.Message, e.StatusCode, e.RequestID)
 }
 
+// HTTPStatusCode is the answer's HTTP status.
+func (e *APIError) HTTPStatusCode() int { return e.StatusCode }
+
 // Is reports whether target is the ErrorCode of e.
 func (e *APIError) Is(target error) bool {
 	c, ok := target.(ErrorCode)
@@ -142,4 +147,12 @@ type (
 	// signed parameters and the session token would go wherever Location
 	// points), and nothing is re-sent.
 	RedirectError = transport.RedirectError
+	// WaitError is a wait that ended without its state: the maximum wait
+	// ran out (errors.Is(err, ErrWaitTimedOut)), the listener is gone
+	// (ErrNotExistListener), or the context ended. It says what was
+	// awaited, the last state seen and how many polls were made.
+	WaitError = transport.WaitError
 )
+
+// ErrWaitTimedOut is matched by a *WaitError whose maximum wait ran out.
+var ErrWaitTimedOut = transport.ErrWaitTimedOut

@@ -52,6 +52,10 @@ func errorKind(err error) string {
 // default retry policy (3 attempts, the documented classification; only the
 // backoff is shortened, which changes when, not whether, a call is retried).
 //
+// The calls spread over 16 accelerators: one client lets one create at a
+// time reach an accelerator (the service refuses concurrent ones), so 64
+// workers on one accelerator would only measure that queue.
+//
 // Every call succeeds or fails with a typed error; the fake holds exactly
 // one listener per successful call (the one returned), none for calls that
 // failed before the service applied them, and never two for a ClientToken.
@@ -63,7 +67,10 @@ func TestProperty_RandomFaultsNeitherLoseNorDuplicate(t *testing.T) {
 	const workers = 64
 	srv := gatest.NewServer(gatest.WithListenerQuota(1 << 20))
 	defer srv.Close()
-	srv.AddAccelerator("ga-1")
+	const accelerators = 16
+	for a := 0; a < accelerators; a++ {
+		srv.AddAccelerator(fmt.Sprintf("ga-%d", a))
+	}
 	srv.SetRandomFaults(0.30, 20261123)
 	srv.SetSlowDelay(time.Second) // longer than each call's deadline below
 	c, err := ga.NewClient(ga.WithEndpoint(srv.URL), ga.WithCredentials(srv.Credentials()),
@@ -80,7 +87,7 @@ func TestProperty_RandomFaultsNeitherLoseNorDuplicate(t *testing.T) {
 			for i := range next {
 				token := fmt.Sprintf("prop-%04d", i)
 				ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-				resp, err := c.CreateListener(ctx, &ga.CreateListenerRequest{AcceleratorID: "ga-1", ClientToken: token,
+				resp, err := c.CreateListener(ctx, &ga.CreateListenerRequest{AcceleratorID: fmt.Sprintf("ga-%d", i%accelerators), ClientToken: token,
 					PortRanges: []ga.PortRange{{FromPort: 1000 + i, ToPort: 1000 + i}}})
 				cancel()
 				results[i] = outcome{token: token, err: err}
@@ -98,7 +105,10 @@ func TestProperty_RandomFaultsNeitherLoseNorDuplicate(t *testing.T) {
 
 	// One snapshot: a listener whose call timed out on a Slow fault may be
 	// created a moment after the call returned.
-	snapshot := srv.Listeners("ga-1")
+	var snapshot []gatest.Listener
+	for a := 0; a < accelerators; a++ {
+		snapshot = append(snapshot, srv.Listeners(fmt.Sprintf("ga-%d", a))...)
+	}
 	byToken := map[string][]gatest.Listener{}
 	for _, l := range snapshot {
 		byToken[l.ClientToken] = append(byToken[l.ClientToken], l)

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/listenerkit/listenerkit-go/internal/flatten"
+	"github.com/listenerkit/listenerkit-go/internal/transport"
 	"github.com/listenerkit/listenerkit-go/internal/validate"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
@@ -91,6 +92,16 @@ type CreateListenerResponse struct {
 	// ClientToken is the token the call was sent with: the caller's, or the
 	// one the client made. Sending it again returns the same listener.
 	ClientToken string `json:"-"`
+}
+
+func (r *CreateListenerResponse) checkAnswer() string {
+	switch {
+	case r.ListenerID == "":
+		return "success answer without ListenerId"
+	case !transport.ValidID(r.ListenerID):
+		return "success answer whose ListenerId is not an identifier (1-128 printable ASCII characters)"
+	}
+	return ""
 }
 
 // Port limits from the API page.

@@ -16,6 +16,10 @@ const (
 	DefaultMaxAttempts = 3
 	DefaultBackoffBase = 200 * time.Millisecond
 	DefaultBackoffMax  = 5 * time.Second
+	// DefaultWaitMinDelay and DefaultWaitMaxDelay bound the pause between
+	// a waiter's polls.
+	DefaultWaitMinDelay = time.Second
+	DefaultWaitMaxDelay = 15 * time.Second
 	// MaxRetryAfter bounds how long a Retry-After header can make a call wait.
 	MaxRetryAfter = 30 * time.Second
 	// MaxResponseBytes bounds every response body.
@@ -34,6 +38,8 @@ type Config struct {
 	credentials signing.CredentialsProvider
 	backoffBase time.Duration
 	backoffMax  time.Duration
+	waitMin     time.Duration
+	waitMax     time.Duration
 }
 
 // NewConfig returns the defaults for a provider whose service lives at
@@ -45,6 +51,8 @@ func NewConfig(endpoint string, creds signing.CredentialsProvider) *Config {
 		credentials: creds,
 		backoffBase: DefaultBackoffBase,
 		backoffMax:  DefaultBackoffMax,
+		waitMin:     DefaultWaitMinDelay,
+		waitMax:     DefaultWaitMaxDelay,
 	}
 	if err := c.SetEndpoint(endpoint); err != nil {
 		panic("transport: bad default endpoint: " + err.Error()) // a programming error in this module
@@ -121,6 +129,28 @@ func (c *Config) SetBackoff(base, maxDelay time.Duration) error {
 	}
 	c.backoffBase, c.backoffMax = base, maxDelay
 	return nil
+}
+
+// SetWaitDelays sets the shortest and longest pause between a waiter's
+// polls.
+func (c *Config) SetWaitDelays(minDelay, maxDelay time.Duration) error {
+	if minDelay <= 0 || maxDelay < minDelay {
+		return fmt.Errorf("wait delays %v and %v: need 0 < min <= max", minDelay, maxDelay)
+	}
+	c.waitMin, c.waitMax = minDelay, maxDelay
+	return nil
+}
+
+// Endpoint is the endpoint set, parsed.
+func (c *Config) Endpoint() *url.URL { return c.endpoint }
+
+// ParseEndpoint checks raw as SetEndpoint does and returns it parsed.
+func ParseEndpoint(raw string) (*url.URL, error) {
+	var c Config
+	if err := c.SetEndpoint(raw); err != nil {
+		return nil, err
+	}
+	return c.endpoint, nil
 }
 
 // defaultHTTPClient is used when the caller supplies none. Idle connections

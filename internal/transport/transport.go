@@ -127,6 +127,8 @@ type Client struct {
 	credentials signing.CredentialsProvider
 	backoffBase time.Duration
 	backoffMax  time.Duration
+	waitMin     time.Duration
+	waitMax     time.Duration
 	now         func() time.Time
 }
 
@@ -161,8 +163,24 @@ func New(cfg *Config, d Dialect) (*Client, error) {
 		credentials: cfg.credentials,
 		backoffBase: cfg.backoffBase,
 		backoffMax:  cfg.backoffMax,
+		waitMin:     cfg.waitMin,
+		waitMax:     cfg.waitMax,
 		now:         time.Now,
 	}, nil
+}
+
+// Waiter returns a Waiter with this client's service name and poll
+// delays; the caller sets what it waits for.
+func (c *Client) Waiter(resource, want string, maxWait time.Duration) Waiter {
+	return Waiter{Service: c.dialect.Service, Resource: resource, Want: want, MaxWait: maxWait, MinDelay: c.waitMin, MaxDelay: c.waitMax}
+}
+
+// WithEndpoint returns a copy of c that sends to another endpoint (BMLB's
+// task endpoint), sharing everything else, the connection pool included.
+func (c *Client) WithEndpoint(endpoint *url.URL) *Client {
+	copied := *c
+	copied.endpoint, copied.host, copied.path = endpoint.String(), endpoint.Host, endpoint.Path
+	return &copied
 }
 
 // UserAgent names this module, its version and the Go runtime.
@@ -172,8 +190,38 @@ func UserAgent() string {
 
 // Do sends one call: params are the operation's own parameters, best sorted
 // by name (as package flatten makes them; they are not modified); out
-// receives the decoded success. Every attempt is signed anew.
+// receives the decoded success. Every attempt is signed anew, and a failed
+// one is sent again when the Dialect's Retryable says so.
 func (c *Client) Do(ctx context.Context, action string, params signing.Params, out any) error {
+	return c.do(ctx, action, params, out, c.dialect.Retryable)
+}
+
+// DoRead is Do for a call that changes nothing (a describe, a task's
+// result): sending it again is always safe, so every failure that may pass
+// on a second try is retried, whatever the Dialect says of writes.
+func (c *Client) DoRead(ctx context.Context, action string, params signing.Params, out any) error {
+	return c.do(ctx, action, params, out, func(f *Failure) bool { return Transient(f.Err) || c.dialect.Retryable(f) })
+}
+
+// Transient reports whether err, from a call or an attempt, may pass when
+// the call is sent again: a network failure, an unusable answer, HTTP 5xx
+// or 429. The service's own error answers (other than 5xx and 429) are not
+// transient; a provider adds its throttling codes itself.
+func Transient(err error) bool {
+	var re *ResponseError
+	if errors.As(err, &re) {
+		return true
+	}
+	var status interface{ HTTPStatusCode() int }
+	if errors.As(err, &status) {
+		code := status.HTTPStatusCode()
+		return code >= 500 || code == http.StatusTooManyRequests
+	}
+	var net *redactedError
+	return errors.As(err, &net)
+}
+
+func (c *Client) do(ctx context.Context, action string, params signing.Params, out any, retryable func(*Failure) bool) error {
 	if ctx == nil {
 		return errors.New(c.dialect.Service + ": nil context.Context: pass context.Background() or a context with a deadline")
 	}
@@ -201,7 +249,7 @@ func (c *Client) Do(ctx context.Context, action string, params signing.Params, o
 		if err := ctx.Err(); err != nil {
 			return fail(withContext(err, f.Err))
 		}
-		if f.final || attempt >= c.maxAttempts || !c.dialect.Retryable(f) {
+		if f.final || attempt >= c.maxAttempts || !retryable(f) {
 			return fail(f.Err)
 		}
 		wait := c.delay(attempt, f.RetryAfter)
@@ -219,7 +267,7 @@ func (c *Client) Do(ctx context.Context, action string, params signing.Params, o
 // withContext is the error of a call whose context ended after an attempt
 // failed with last: both stay reachable with errors.Is and errors.As.
 func withContext(ctxErr, last error) error {
-	if errors.Is(last, ctxErr) {
+	if last == nil || errors.Is(last, ctxErr) {
 		return last
 	}
 	return fmt.Errorf("%w (after a failed attempt: %w)", ctxErr, last)
