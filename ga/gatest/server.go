@@ -43,14 +43,36 @@ const DefaultListenerQuota = 10
 // MaxClockSkew is how far a request's Timestamp may be from the fake's clock.
 const MaxClockSkew = 15 * time.Minute
 
-// Listener is a listener the fake holds.
+// Listener is a listener the fake holds, with every field of the request
+// that created it.
 type Listener struct {
-	ID            string
-	AcceleratorID string
-	ClientToken   string
-	Name          string
-	Protocol      string
-	PortRanges    []ga.PortRange
+	ID             string
+	AcceleratorID  string
+	RegionID       string
+	ClientToken    string
+	Name           string
+	Description    string
+	ClientAffinity string
+	Protocol       string
+	ProxyProtocol  bool
+	PortRanges     []ga.PortRange
+	CertificateIDs []string
+	CreateTime     time.Time
+	// State is the state DescribeListener reports now (init until the
+	// activation delay or poll count is reached, then active).
+	State ga.ListenerState
+
+	describes   int  // DescribeListener calls that saw it
+	neverActive bool // created while SetListenersNeverActive was on
+}
+
+// Accepted is one request the fake accepted: its action and every
+// parameter it carried but the signature's own (AccessKeyId, Signature,
+// SignatureNonce, SecurityToken...), so tests can assert on what their code
+// sent.
+type Accepted struct {
+	Action string
+	Params url.Values
 }
 
 // Server is a fake GA service over httptest. It is safe for concurrent use.
@@ -66,15 +88,26 @@ type Server struct {
 	faults *faults.Plan
 	nonces *replay.Guard
 
+	activationDelay time.Duration
+	activationPolls int
+	busyWindow      time.Duration
+
 	mu           sync.Mutex
 	accelerators map[string]*accelerator
 	tokens       map[string]*Listener // accelerator id + "\x00" + ClientToken
+	neverActive  bool
+	accepted     []Accepted
 }
 
 type accelerator struct {
 	state     string
 	listeners []*Listener
+	busyUntil time.Time // a create meanwhile is refused with StateError.Accelerator
 }
+
+// DefaultActivationDelay is how long a new listener stays init unless
+// WithActivationDelay or WithActivationPolls says otherwise.
+const DefaultActivationDelay = 50 * time.Millisecond
 
 // Option configures a Server.
 type Option func(*Server)
@@ -87,14 +120,33 @@ func WithCredentials(id, secret string) Option {
 // WithListenerQuota sets how many listeners each accelerator holds.
 func WithListenerQuota(n int) Option { return func(s *Server) { s.quota = n } }
 
-// WithClock replaces the fake's clock (for Timestamp checks).
+// WithClock replaces the fake's clock (for Timestamp checks, listener
+// activation and busy windows).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithActivationDelay sets how long a new listener stays init before
+// DescribeListener reports it active (default DefaultActivationDelay).
+func WithActivationDelay(d time.Duration) Option {
+	return func(s *Server) { s.activationDelay, s.activationPolls = d, 0 }
+}
+
+// WithActivationPolls makes a new listener active from its n-th
+// DescribeListener on (n >= 1), whatever the time: for tests that must not
+// depend on the clock.
+func WithActivationPolls(n int) Option { return func(s *Server) { s.activationPolls = max(n, 1) } }
+
+// WithBusyWindow makes an accelerator busy for d after each listener it
+// gets: a create meanwhile is refused with StateError.Accelerator, as the
+// service does (default 0, never busy). DescribeAccelerator reports it
+// configuring meanwhile.
+func WithBusyWindow(d time.Duration) Option { return func(s *Server) { s.busyWindow = d } }
 
 // NewServer starts a fake GA service on a loopback port. Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
-		id:           DefaultAccessKeyID,
-		secret:       DefaultAccessKeySecret,
+		id:              DefaultAccessKeyID,
+		secret:          DefaultAccessKeySecret,
+		activationDelay: DefaultActivationDelay,
 		quota:        DefaultListenerQuota,
 		now:          time.Now,
 		accelerators: map[string]*accelerator{},
@@ -149,6 +201,35 @@ func (s *Server) SetAcceleratorState(id, state string) {
 	a.state = state
 }
 
+// SetListenersNeverActive makes the listeners created from now on stay
+// init for ever (on), or behave normally (off): a create whose listener
+// never becomes usable.
+func (s *Server) SetListenersNeverActive(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.neverActive = on
+}
+
+// Accepted returns the requests the fake accepted (authenticated, valid),
+// oldest first, each with every parameter but the signature's own.
+func (s *Server) Accepted() []Accepted {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Accepted, len(s.accepted))
+	for i, a := range s.accepted {
+		out[i] = Accepted{Action: a.Action, Params: cloneValues(a.Params)}
+	}
+	return out
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
 // ListenerCount is how many listeners the accelerator holds.
 func (s *Server) ListenerCount(acceleratorID string) int {
 	s.mu.Lock()
@@ -168,11 +249,20 @@ func (s *Server) Listeners(acceleratorID string) []Listener {
 		return nil
 	}
 	out := make([]Listener, len(a.listeners))
+	now := s.now()
 	for i, l := range a.listeners {
-		out[i] = *l
-		out[i].PortRanges = append([]ga.PortRange(nil), l.PortRanges...)
+		s.state(l, now, false)
+		out[i] = l.copy()
 	}
 	return out
+}
+
+// copy is l as callers see it, sharing nothing.
+func (l *Listener) copy() Listener {
+	c := *l
+	c.PortRanges = append([]ga.PortRange(nil), l.PortRanges...)
+	c.CertificateIDs = append([]string(nil), l.CertificateIDs...)
+	return c
 }
 
 // Requests is how many HTTP requests reached the fake.
@@ -197,12 +287,13 @@ func (s *Server) answer(r *http.Request) faults.Answer {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		return errorAnswer(requestID, fail("UnsupportedHTTPMethod", "use GET or POST"))
 	}
-	listenerID, e := s.handle(r.Method, r.Form)
+	answer, applied, e := s.handle(r.Method, r.Form)
 	if e != nil {
 		return errorAnswer(requestID, e)
 	}
-	body, _ := json.Marshal(map[string]string{"RequestId": requestID, "ListenerId": listenerID})
-	return faults.Answer{Status: http.StatusOK, Body: body, Applied: true}
+	answer["RequestId"] = requestID
+	body, _ := json.Marshal(answer)
+	return faults.Answer{Status: http.StatusOK, Body: body, Applied: applied}
 }
 
 func errorAnswer(requestID string, e *apiError) faults.Answer {
@@ -216,22 +307,116 @@ func errorAnswer(requestID string, e *apiError) faults.Answer {
 	return faults.Answer{Status: e.code.HTTPStatus(), Body: body}
 }
 
-// handle authenticates, checks and applies one request.
-func (s *Server) handle(method string, form url.Values) (string, *apiError) {
+// handle authenticates and serves one request: its answer's fields and
+// whether it changed the fake's state.
+func (s *Server) handle(method string, form url.Values) (answer map[string]any, applied bool, e *apiError) {
 	if e := s.authenticate(method, form); e != nil {
-		return "", e
-	}
-	if a := form.Get("Action"); a != "CreateListener" {
-		return "", fail("InvalidAction.NotFound", "Specified api %q is not found, please check your url and method.", a)
+		return nil, false, e
 	}
 	if v := form.Get("Version"); v != ga.APIVersion {
-		return "", fail("InvalidVersion", "Specified parameter Version %q is not valid.", v)
+		return nil, false, fail("InvalidVersion", "Specified parameter Version %q is not valid.", v)
 	}
-	req, e := parseRequest(form)
-	if e != nil {
-		return "", e
+	switch action := form.Get("Action"); action {
+	case "CreateListener":
+		req, e := parseRequest(form)
+		if e != nil {
+			return nil, false, e
+		}
+		id, e := s.apply(req, form)
+		if e != nil {
+			return nil, false, e
+		}
+		return map[string]any{"ListenerId": id}, true, nil
+	case "DescribeListener":
+		answer, e := s.describeListener(form)
+		return answer, false, e
+	case "DescribeAccelerator":
+		answer, e := s.describeAccelerator(form)
+		return answer, false, e
+	default:
+		return nil, false, fail("InvalidAction.NotFound", "Specified api %q is not found, please check your url and method.", action)
 	}
-	return s.apply(req)
+}
+
+// signatureParams are the common parameters Accepted leaves out.
+var signatureParams = []string{"AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce", "SecurityToken", "Timestamp", "Format", "Version"}
+
+// accept records an accepted request; the caller holds s.mu.
+func (s *Server) accept(form url.Values) {
+	kept := cloneValues(form)
+	for _, name := range signatureParams {
+		delete(kept, name)
+	}
+	action := kept.Get("Action")
+	delete(kept, "Action")
+	s.accepted = append(s.accepted, Accepted{Action: action, Params: kept})
+}
+
+// state advances a listener's state as of now (and counts a describe when
+// describing); the caller holds s.mu.
+func (s *Server) state(l *Listener, now time.Time, describing bool) ga.ListenerState {
+	if describing {
+		l.describes++
+	}
+	if l.State == ga.ListenerStateInit && !l.neverActive {
+		if s.activationPolls > 0 && l.describes >= s.activationPolls ||
+			s.activationPolls == 0 && now.Sub(l.CreateTime) >= s.activationDelay {
+			l.State = ga.ListenerStateActive
+		}
+	}
+	return l.State
+}
+
+func (s *Server) describeListener(form url.Values) (map[string]any, *apiError) {
+	id := form.Get("ListenerId")
+	if id == "" || form.Get("RegionId") == "" {
+		return nil, fail(ga.ErrMissingParameter, "ListenerId and RegionId are mandatory for this action.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for _, a := range s.accelerators {
+		for _, l := range a.listeners {
+			if l.ID != id {
+				continue
+			}
+			s.accept(form)
+			ranges := make([]map[string]int, len(l.PortRanges))
+			for i, pr := range l.PortRanges {
+				ranges[i] = map[string]int{"FromPort": pr.FromPort, "ToPort": pr.ToPort}
+			}
+			certs := make([]map[string]string, len(l.CertificateIDs))
+			for i, c := range l.CertificateIDs {
+				certs[i] = map[string]string{"Id": c, "Type": "Server"}
+			}
+			return map[string]any{
+				"ListenerId": l.ID, "AcceleratorId": l.AcceleratorID, "Name": l.Name, "Description": l.Description,
+				"State": string(s.state(l, now, true)), "CreateTime": strconv.FormatInt(l.CreateTime.UnixMilli(), 10),
+				"Protocol": l.Protocol, "ClientAffinity": l.ClientAffinity, "ProxyProtocol": l.ProxyProtocol,
+				"PortRanges": ranges, "Certificates": certs,
+			}, nil
+		}
+	}
+	return nil, fail(ga.ErrNotExistListener, "The listener does not exist.")
+}
+
+func (s *Server) describeAccelerator(form url.Values) (map[string]any, *apiError) {
+	id := form.Get("AcceleratorId")
+	if id == "" || form.Get("RegionId") == "" {
+		return nil, fail(ga.ErrMissingParameter, "AcceleratorId and RegionId are mandatory for this action.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.accelerators[id]
+	if !ok {
+		return nil, fail(ga.ErrNotExistAccelerator, "The accelerated instance does not exist.")
+	}
+	s.accept(form)
+	state := a.state
+	if state == StateActive && s.now().Before(a.busyUntil) {
+		state = StateConfiguring
+	}
+	return map[string]any{"AcceleratorId": id, "Name": id, "State": state}, nil
 }
 
 func (s *Server) authenticate(method string, form url.Values) *apiError {
@@ -272,7 +457,7 @@ func (s *Server) authenticate(method string, form url.Values) *apiError {
 type request struct {
 	acceleratorID, token, name, protocol string
 	ranges                               []ga.PortRange
-	certificates                         int
+	certificateIDs                       []string
 }
 
 var (
@@ -316,7 +501,7 @@ func parseRequest(form url.Values) (*request, *apiError) {
 		return nil, fail(ga.ErrProtocalIllegalListener, "The specified listener protocol is invalid.")
 	}
 	ranges := map[int]*ga.PortRange{}
-	certs := map[int]bool{}
+	certs := map[int]string{}
 	for key, values := range form {
 		m := indexRule.FindStringSubmatch(key)
 		if m == nil {
@@ -327,7 +512,7 @@ func parseRequest(form url.Values) (*request, *apiError) {
 			return nil, fail(ga.ErrInvalidParameter, "%s: indexes start at 1.", key)
 		}
 		if m[1] == "Certificates" {
-			certs[n] = values[0] != ""
+			certs[n] = values[0]
 			continue
 		}
 		port, err := strconv.Atoi(values[0])
@@ -354,15 +539,15 @@ func parseRequest(form url.Values) (*request, *apiError) {
 		req.ranges = append(req.ranges, *pr)
 	}
 	for i := 1; i <= len(certs); i++ {
-		if !certs[i] {
+		if certs[i] == "" {
 			return nil, fail(ga.ErrInvalidParameter, "Certificates.%d.Id is invalid.", i)
 		}
+		req.certificateIDs = append(req.certificateIDs, certs[i])
 	}
-	req.certificates = len(certs)
 	if e := checkRanges(req); e != nil {
 		return nil, e
 	}
-	if (req.protocol == "https") != (req.certificates > 0) {
+	if (req.protocol == "https") != (len(req.certificateIDs) > 0) {
 		return nil, fail(ga.ErrInvalidParameter, "Certificates are required for, and only for, https listeners.")
 	}
 	return req, nil
@@ -430,7 +615,7 @@ func family(protocol string) string {
 }
 
 // apply checks what only the service knows and creates the listener.
-func (s *Server) apply(req *request) (string, *apiError) {
+func (s *Server) apply(req *request, form url.Values) (string, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a, ok := s.accelerators[req.acceleratorID]
@@ -441,7 +626,8 @@ func (s *Server) apply(req *request) (string, *apiError) {
 	if l, seen := s.tokens[tokenKey]; seen && req.token != "" {
 		return l.ID, nil // idempotent: the same token creates nothing new
 	}
-	if a.state != StateActive {
+	now := s.now()
+	if a.state != StateActive || now.Before(a.busyUntil) {
 		return "", fail(ga.ErrStateErrorAccelerator, "The state of the accelerated instance is invalid.")
 	}
 	if len(a.listeners) >= s.quota {
@@ -464,14 +650,24 @@ func (s *Server) apply(req *request) (string, *apiError) {
 		}
 	}
 	l := &Listener{
-		ID:            "lsr-" + randomHex(10),
-		AcceleratorID: req.acceleratorID,
-		ClientToken:   req.token,
-		Name:          req.name,
-		Protocol:      req.protocol,
-		PortRanges:    req.ranges,
+		ID:             "lsr-" + randomHex(10),
+		AcceleratorID:  req.acceleratorID,
+		RegionID:       form.Get("RegionId"),
+		ClientToken:    req.token,
+		Name:           req.name,
+		Description:    form.Get("Description"),
+		ClientAffinity: form.Get("ClientAffinity"),
+		Protocol:       req.protocol,
+		ProxyProtocol:  form.Get("ProxyProtocol") == "true",
+		PortRanges:     req.ranges,
+		CertificateIDs: req.certificateIDs,
+		CreateTime:     now,
+		State:          ga.ListenerStateInit,
+		neverActive:    s.neverActive,
 	}
 	a.listeners = append(a.listeners, l)
+	a.busyUntil = now.Add(s.busyWindow)
+	s.accept(form)
 	if req.token != "" {
 		s.tokens[tokenKey] = l
 	}

@@ -267,7 +267,10 @@ func (c *Client) do(ctx context.Context, action string, params signing.Params, o
 // withContext is the error of a call whose context ended after an attempt
 // failed with last: both stay reachable with errors.Is and errors.As.
 func withContext(ctxErr, last error) error {
-	if last == nil || errors.Is(last, ctxErr) {
+	if last == nil {
+		return ctxErr
+	}
+	if errors.Is(last, ctxErr) {
 		return last
 	}
 	return fmt.Errorf("%w (after a failed attempt: %w)", ctxErr, last)
