@@ -147,11 +147,11 @@ func NewServer(opts ...Option) *Server {
 		id:              DefaultAccessKeyID,
 		secret:          DefaultAccessKeySecret,
 		activationDelay: DefaultActivationDelay,
-		quota:        DefaultListenerQuota,
-		now:          time.Now,
-		accelerators: map[string]*accelerator{},
-		tokens:       map[string]*Listener{},
-		nonces:       replay.NewGuard(2 * MaxClockSkew),
+		quota:           DefaultListenerQuota,
+		now:             time.Now,
+		accelerators:    map[string]*accelerator{},
+		tokens:          map[string]*Listener{},
+		nonces:          replay.NewGuard(2 * MaxClockSkew),
 	}
 	s.faults = faults.NewPlan(faults.Answers{
 		ServerError: func() faults.Answer {
