@@ -1,15 +1,16 @@
 package bmlb
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
+	"github.com/listenerkit/listenerkit-go/internal/lenient"
 	"github.com/listenerkit/listenerkit-go/internal/transport"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
@@ -28,8 +29,12 @@ var _ ListenerCreator = (*Client)(nil)
 // Client calls the BMLB 2.0 API in one region. It is safe for concurrent
 // use; make one per region and share it.
 type Client struct {
-	t *transport.Client
+	t     *transport.Client
+	tasks *transport.Client // the same, on the task endpoint
 }
+
+// errNotMade is the error of every method of a nil or zero Client.
+var errNotMade = errors.New("bmlb: the *bmlb.Client is nil or zero: make one with bmlb.NewClient")
 
 // config is what the options set: the shared transport settings and what
 // only BMLB has.
@@ -37,6 +42,7 @@ type config struct {
 	transport       *transport.Config
 	region          string
 	signatureMethod string
+	taskEndpoint    *url.URL
 }
 
 // Option configures a Client; an option given a bad value makes NewClient
@@ -46,6 +52,26 @@ type Option func(*config) error
 // WithEndpoint sends calls to url (path included) instead of DefaultEndpoint.
 func WithEndpoint(url string) Option {
 	return func(c *config) error { return c.transport.SetEndpoint(url) }
+}
+
+// WithTaskEndpoint sends DescribeBmLoadBalancersTaskResult (and so the
+// task waits) to url instead of the client's endpoint: older pages name
+// lb.api.qcloud.com, the previous generation of the API, for it.
+func WithTaskEndpoint(url string) Option {
+	return func(c *config) error {
+		u, err := transport.ParseEndpoint(url)
+		if err != nil {
+			return err
+		}
+		c.taskEndpoint = u
+		return nil
+	}
+}
+
+// WithWaiterDelays sets the shortest and longest pause between a waiter's
+// polls (defaults 1s and 15s); the pause doubles per poll, with jitter.
+func WithWaiterDelays(minDelay, maxDelay time.Duration) Option {
+	return func(c *config) error { return c.transport.SetWaitDelays(minDelay, maxDelay) }
 }
 
 // WithRegion sets the Region common parameter (bj, gz, sh, ...). Required.
@@ -123,7 +149,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{t: t}, nil
+	tasks := t
+	if cfg.taskEndpoint != nil {
+		tasks = t.WithEndpoint(cfg.taskEndpoint)
+	}
+	return &Client{t: t, tasks: tasks}, nil
 }
 
 // CreateBmListeners creates layer-4 listeners on a black-stone load
@@ -135,12 +165,14 @@ func NewClient(opts ...Option) (*Client, error) {
 // *OperationError (see MayHaveApplied) wrapping an *APIError, a
 // *ResponseError, a network error or the context's error.
 //
-// The work is asynchronous: RequestID is the task's id.
+// The work is asynchronous: TaskID is the task's id, for WaitForTask or
+// DescribeBmLoadBalancersTaskResult. EnsureBmListeners does all of it and
+// can finish a create whose outcome was lost.
 //
 // API: https://cloud.tencent.com/document/product/386/9296
 func (c *Client) CreateBmListeners(ctx context.Context, req *CreateBmListenersRequest) (*CreateBmListenersResponse, error) {
 	if c == nil || c.t == nil {
-		return nil, errors.New("bmlb: the *bmlb.Client is nil or zero: make one with bmlb.NewClient")
+		return nil, errNotMade
 	}
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -181,59 +213,49 @@ func newDialect(region, signatureMethod string) transport.Dialect {
 	}
 }
 
-// flexInt decodes a JSON number or a string holding one: some 2.0 services
-// send "code": "5100".
-type flexInt struct {
-	n   int64
-	set bool
+// envelope is what every 2.0 answer carries.
+type envelope struct {
+	Code     lenient.Int `json:"code"`
+	Message  string      `json:"message"`
+	CodeDesc string      `json:"codeDesc"`
 }
 
-func (f *flexInt) UnmarshalJSON(b []byte) error {
-	b = bytes.Trim(b, `"`)
-	if len(b) == 0 || string(b) == "null" {
-		return nil
-	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil {
-		return fmt.Errorf("not an integer: %q", b)
-	}
-	f.n, f.set = n, true
-	return nil
-}
-
-type wireResponse struct {
-	Code      flexInt `json:"code"`
-	Message   string  `json:"message"`
-	CodeDesc  string  `json:"codeDesc"`
-	RequestID flexInt `json:"requestId"`
-}
+// checkedAnswer is a success answer that can tell whether it is usable:
+// checkAnswer returns why not, or "".
+type checkedAnswer interface{ checkAnswer() string }
 
 // decode reads an answer. The service answers 200; an answer of another
 // status (a gateway's 429, a proxy's 5xx) is an *APIError when it carries
-// the usual JSON with a code, and a *ResponseError otherwise.
+// the usual JSON with a code, and a *ResponseError otherwise. A success is
+// decoded into out, which must then pass its own check.
 func decode(r *transport.Response, out any) (string, error) {
-	var w wireResponse
-	if err := transport.DecodeJSON(r, &w); err != nil {
+	var e envelope
+	if err := transport.DecodeJSON(r, &e); err != nil {
 		return "", err
 	}
 	switch {
-	case !w.Code.set && r.StatusCode != http.StatusOK:
+	case !e.Code.Set && r.StatusCode != http.StatusOK:
 		return "", transport.NewResponseError(r, "HTTP status "+strconv.Itoa(r.StatusCode)+" (the service answers 200)", nil)
-	case !w.Code.set:
+	case !e.Code.Set:
 		return "", transport.NewResponseError(r, "answer without code", nil)
-	case w.Code.n != 0:
-		message := transport.Clip(w.Message)
-		return "", &APIError{HTTPStatus: r.StatusCode, Code: int(w.Code.n), CodeDesc: transport.Clip(w.CodeDesc), Message: message, ModuleCode: moduleCode(message)}
+	case e.Code.N != 0:
+		message := transport.Clip(e.Message)
+		return "", &APIError{HTTPStatus: r.StatusCode, Code: int(e.Code.N), CodeDesc: transport.Clip(e.CodeDesc), Message: message, ModuleCode: moduleCode(message)}
 	case r.StatusCode != http.StatusOK:
 		return "", transport.NewResponseError(r, "success code with HTTP status "+strconv.Itoa(r.StatusCode), nil)
-	case !w.RequestID.set:
-		return "", transport.NewResponseError(r, "success answer without requestId", nil)
-	case w.RequestID.n <= 0:
-		return "", transport.NewResponseError(r, "success answer whose requestId "+strconv.FormatInt(w.RequestID.n, 10)+" is not a task id (a positive integer)", nil)
 	}
-	resp := out.(*CreateBmListenersResponse)
-	*resp = CreateBmListenersResponse{Message: transport.Clip(w.Message), CodeDesc: transport.Clip(w.CodeDesc), RequestID: w.RequestID.n}
-	return strconv.FormatInt(w.RequestID.n, 10), nil
+	if err := transport.DecodeJSON(r, out); err != nil {
+		return "", err
+	}
+	if c, ok := out.(checkedAnswer); ok {
+		if reason := c.checkAnswer(); reason != "" {
+			return "", transport.NewResponseError(r, reason, nil)
+		}
+	}
+	if t, ok := out.(*CreateBmListenersResponse); ok {
+		return strconv.FormatInt(t.TaskID, 10), nil
+	}
+	return "", nil
 }
 
 // retryable: the call is not idempotent, so only what never reached the

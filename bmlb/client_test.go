@@ -171,7 +171,7 @@ func TestCreateBmListeners_SeedExampleOnTheWire(t *testing.T) {
 	})
 	resp, err := c.CreateBmListeners(context.Background(), seedExample())
 	require.NoError(t, err)
-	assert.Equal(t, &bmlb.CreateBmListenersResponse{Code: 0, CodeDesc: "Success", RequestID: 100000}, resp)
+	assert.Equal(t, &bmlb.CreateBmListenersResponse{Code: 0, CodeDesc: "Success", TaskID: 100000}, resp)
 
 	require.NotNil(t, got)
 	assert.Equal(t, http.MethodPost, got.Method)
@@ -245,7 +245,7 @@ func TestCreateBmListeners_DecodesCodeAsNumberOrString(t *testing.T) {
 	mock.RegisterResponder(http.MethodPost, mockEndpoint, httpmock.NewStringResponder(200, `{"code":"0","requestId":"77"}`))
 	resp, err := c.CreateBmListeners(context.Background(), seedExample())
 	require.NoError(t, err)
-	assert.Equal(t, int64(77), resp.RequestID)
+	assert.Equal(t, int64(77), resp.TaskID)
 }
 
 func TestCreateBmListeners_EveryErrorCodeIsMapped(t *testing.T) {
@@ -412,7 +412,7 @@ func TestEndToEnd_BothSignatureMethods(t *testing.T) {
 		second, err := c.CreateBmListeners(context.Background(), &bmlb.CreateBmListenersRequest{LoadBalancerID: "lb-abcdefgh",
 			Listeners: []bmlb.Listener{{LoadBalancerPort: 1234, Protocol: bmlb.ProtocolUDP, ListenerName: "udp"}}})
 		require.NoError(t, err)
-		assert.Greater(t, second.RequestID, first.RequestID, "task ids increase")
+		assert.Greater(t, second.TaskID, first.TaskID, "task ids increase")
 		srv.Close()
 	}
 }

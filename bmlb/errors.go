@@ -158,4 +158,12 @@ type (
 	// signed parameters and the session token would go wherever Location
 	// points), and nothing is re-sent.
 	RedirectError = transport.RedirectError
+	// WaitError is a wait that ended without its state: the maximum wait
+	// ran out (errors.Is(err, ErrWaitTimedOut)), the task failed
+	// (ErrTaskFailed), or the context ended. It says what was awaited, the
+	// last state seen and how many polls were made.
+	WaitError = transport.WaitError
 )
+
+// ErrWaitTimedOut is matched by a *WaitError whose maximum wait ran out.
+var ErrWaitTimedOut = transport.ErrWaitTimedOut

@@ -28,7 +28,7 @@ func ExampleClient_CreateBmListeners() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(resp.CodeDesc, resp.RequestID > 0, srv.ListenerCount("lb-abcdefgh"))
+	fmt.Println(resp.CodeDesc, resp.TaskID > 0, srv.ListenerCount("lb-abcdefgh"))
 
 	// The same port and protocol again: the service refuses.
 	_, err = client.CreateBmListeners(context.Background(), &bmlb.CreateBmListenersRequest{

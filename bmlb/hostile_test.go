@@ -135,7 +135,7 @@ func TestRateLimitWith429IsRetried(t *testing.T) {
 				httpmock.NewStringResponder(200, `{"code":0,"message":"","codeDesc":"Success","requestId":42}`)))
 			resp, err := c.CreateBmListeners(context.Background(), seedExample())
 			require.NoError(t, err)
-			assert.Equal(t, int64(42), resp.RequestID)
+			assert.Equal(t, int64(42), resp.TaskID)
 			assert.Equal(t, 2, mock.GetTotalCallCount())
 		})
 	}

@@ -94,7 +94,7 @@ func TestProperty_RandomFaultsNeverCreateTwice(t *testing.T) {
 		if err == nil {
 			succeeded++
 			if assert.Len(t, held, 1, "call %d succeeded", i) {
-				assert.Equal(t, resp.RequestID, held[0].TaskID)
+				assert.Equal(t, resp.TaskID, held[0].TaskID)
 			}
 			continue
 		}

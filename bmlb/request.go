@@ -2,9 +2,12 @@ package bmlb
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"strconv"
 
 	"github.com/listenerkit/listenerkit-go/internal/flatten"
+	"github.com/listenerkit/listenerkit-go/internal/lenient"
+	"github.com/listenerkit/listenerkit-go/internal/transport"
 	"github.com/listenerkit/listenerkit-go/internal/validate"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
@@ -95,12 +98,43 @@ type CreateBmListenersRequest struct {
 
 // CreateBmListenersResponse is the output of CreateBmListeners.
 type CreateBmListenersResponse struct {
-	Code     int
-	Message  string
-	CodeDesc string
-	// RequestID is the asynchronous task's id: pass it to
-	// DescribeBmLoadBalancersTaskResult to learn the outcome.
-	RequestID int64
+	Code     int    `json:"-"`
+	Message  string `json:"message"`
+	CodeDesc string `json:"codeDesc"`
+	// TaskID is the asynchronous task's id (the wire's "requestId"): pass
+	// it to WaitForTask or DescribeBmLoadBalancersTaskResult to learn the
+	// outcome.
+	TaskID int64 `json:"-"`
+}
+
+// UnmarshalJSON reads requestId as a number or a string.
+func (r *CreateBmListenersResponse) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Message  string      `json:"message"`
+		CodeDesc string      `json:"codeDesc"`
+		TaskID   lenient.Int `json:"requestId"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = CreateBmListenersResponse{Message: transport.Clip(w.Message), CodeDesc: transport.Clip(w.CodeDesc), TaskID: w.TaskID.N}
+	if !w.TaskID.Set {
+		r.TaskID = missingTaskID
+	}
+	return nil
+}
+
+// missingTaskID marks an answer without requestId (a task id is positive).
+const missingTaskID = -1 << 63
+
+func (r *CreateBmListenersResponse) checkAnswer() string {
+	switch {
+	case r.TaskID == missingTaskID:
+		return "success answer without requestId"
+	case r.TaskID <= 0:
+		return "success answer whose requestId " + strconv.FormatInt(r.TaskID, 10) + " is not a task id (a positive integer)"
+	}
+	return ""
 }
 
 // Limits from the API page.

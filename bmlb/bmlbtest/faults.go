@@ -12,6 +12,10 @@ type Fault = faults.Kind
 
 // The faults the fake can inject.
 const (
+	// FaultNone serves the request normally: schedule it to let requests
+	// through before a fault (InjectFault(FaultNone, 2) then a fault
+	// strikes the third).
+	FaultNone = faults.None
 	// FaultResetBeforeApply resets the connection before applying.
 	FaultResetBeforeApply = faults.ResetBeforeApply
 	// FaultResetAfterApply creates the listeners, then resets the

@@ -2,14 +2,17 @@ package bmlbtest
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,13 +41,41 @@ const MaxClockSkew = 5 * time.Minute
 // Path is the endpoint's path; URL includes it.
 const Path = "/v2/index.php"
 
-// Listener is a listener the fake holds.
+// Listener is a listener the fake holds, with every field of the request
+// that created it, as sent.
 type Listener struct {
 	LoadBalancerID string
+	ListenerID     string
 	Port           int
 	Protocol       string
 	Name           string
 	TaskID         int64
+	// Fields holds every listeners.n.* field the request sent, by its wire
+	// name (healthSwitch, timeOut, healthRequest...).
+	Fields map[string]string
+	// Status follows the listener's task: bmlb.ListenerCreating while it
+	// runs, then bmlb.ListenerRunning (a failed task removes its listeners).
+	Status  bmlb.ListenerStatus
+	Created time.Time
+}
+
+// Accepted is one request the fake accepted: its action and every
+// parameter but the signature's own (SecretId, Signature, Nonce, Token...).
+type Accepted struct {
+	Action string
+	Params url.Values
+}
+
+// DefaultTaskDuration is how long a create task runs unless
+// WithTaskDuration says otherwise.
+const DefaultTaskDuration = 50 * time.Millisecond
+
+type task struct {
+	id             int64
+	loadBalancerID string
+	done           time.Time
+	fail           bool
+	status         bmlb.TaskStatus
 }
 
 // Server is a fake BMLB 2.0 service over httptest. Safe for concurrent use.
@@ -59,14 +90,21 @@ type Server struct {
 	faults *faults.Plan
 	nonces *replay.Guard
 
+	taskDuration time.Duration
+
 	mu            sync.Mutex
 	loadBalancers map[string]*loadBalancer
 	nextTask      int64
+	tasks         map[int64]*task
+	failTasks     int
+	failRate      float64
+	failRNG       *mrand.Rand
+	accepted      []Accepted
 }
 
 type loadBalancer struct {
 	status    int
-	listeners []Listener
+	listeners []*Listener
 }
 
 // Option configures a Server.
@@ -77,8 +115,12 @@ func WithCredentials(id, secret string) Option {
 	return func(s *Server) { s.id, s.secret = id, secret }
 }
 
-// WithClock replaces the fake's clock (for Timestamp checks).
+// WithClock replaces the fake's clock (for Timestamp checks and tasks).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithTaskDuration sets how long a create task runs before it succeeds
+// (or fails, see FailNextTasks); default DefaultTaskDuration.
+func WithTaskDuration(d time.Duration) Option { return func(s *Server) { s.taskDuration = d } }
 
 // NewServer starts a fake BMLB service on a loopback port. Close it when
 // done.
@@ -90,6 +132,8 @@ func NewServer(opts ...Option) *Server {
 		loadBalancers: map[string]*loadBalancer{},
 		nonces:        replay.NewGuard(2 * MaxClockSkew),
 		nextTask:      100000,
+		tasks:         map[int64]*task{},
+		taskDuration:  DefaultTaskDuration,
 	}
 	s.faults = faults.NewPlan(faults.Answers{
 		ServerError: func() faults.Answer {
@@ -140,10 +184,28 @@ func (s *Server) SetLoadBalancerStatus(id string, status int) {
 	lb.status = status
 }
 
-// ListenerCount is how many listeners the load balancer holds.
+// FailNextTasks makes the next n create tasks fail when they end: their
+// listeners are removed, as a failed task creates nothing.
+func (s *Server) FailNextTasks(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failTasks += n
+}
+
+// SetRandomTaskFailures makes each create task fail with probability
+// rate, drawn from a generator seeded with seed so a run can be repeated.
+func (s *Server) SetRandomTaskFailures(rate float64, seed uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failRate, s.failRNG = rate, mrand.New(mrand.NewPCG(seed, seed^0x5eed))
+}
+
+// ListenerCount is how many listeners the load balancer holds now (those
+// of running tasks included).
 func (s *Server) ListenerCount(loadBalancerID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle(s.now())
 	if lb, ok := s.loadBalancers[loadBalancerID]; ok {
 		return len(lb.listeners)
 	}
@@ -154,10 +216,78 @@ func (s *Server) ListenerCount(loadBalancerID string) int {
 func (s *Server) Listeners(loadBalancerID string) []Listener {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if lb, ok := s.loadBalancers[loadBalancerID]; ok {
-		return append([]Listener(nil), lb.listeners...)
+	s.settle(s.now())
+	lb, ok := s.loadBalancers[loadBalancerID]
+	if !ok {
+		return nil
 	}
-	return nil
+	out := make([]Listener, len(lb.listeners))
+	for i, l := range lb.listeners {
+		out[i] = *l
+		out[i].Fields = make(map[string]string, len(l.Fields))
+		for k, v := range l.Fields {
+			out[i].Fields[k] = v
+		}
+	}
+	return out
+}
+
+// Accepted returns the requests the fake accepted, oldest first.
+func (s *Server) Accepted() []Accepted {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Accepted, len(s.accepted))
+	for i, a := range s.accepted {
+		params := make(url.Values, len(a.Params))
+		for k, v := range a.Params {
+			params[k] = append([]string(nil), v...)
+		}
+		out[i] = Accepted{Action: a.Action, Params: params}
+	}
+	return out
+}
+
+// signatureParams are the common parameters Accepted leaves out.
+var signatureParams = []string{"SecretId", "Signature", "SignatureMethod", "Nonce", "Timestamp", "Token", "Action"}
+
+// accept records an accepted request; the caller holds s.mu.
+func (s *Server) accept(form url.Values) {
+	kept := make(url.Values, len(form))
+	for k, v := range form {
+		kept[k] = append([]string(nil), v...)
+	}
+	for _, name := range signatureParams {
+		delete(kept, name)
+	}
+	s.accepted = append(s.accepted, Accepted{Action: form.Get("Action"), Params: kept})
+}
+
+// settle ends the tasks whose time has come: their listeners run, or go
+// away when the task fails. The caller holds s.mu.
+func (s *Server) settle(now time.Time) {
+	for _, t := range s.tasks {
+		if t.status != bmlb.TaskRunning || now.Before(t.done) {
+			continue
+		}
+		lb := s.loadBalancers[t.loadBalancerID]
+		if t.fail {
+			t.status = bmlb.TaskFailed
+			kept := lb.listeners[:0]
+			for _, l := range lb.listeners {
+				if l.TaskID != t.id {
+					kept = append(kept, l)
+				}
+			}
+			lb.listeners = kept
+			continue
+		}
+		t.status = bmlb.TaskSucceeded
+		for _, l := range lb.listeners {
+			if l.TaskID == t.id {
+				l.Status = bmlb.ListenerRunning
+			}
+		}
+	}
 }
 
 // Requests is how many HTTP requests reached the fake.
@@ -188,27 +318,105 @@ func (s *Server) answer(r *http.Request) faults.Answer {
 	if err := r.ParseForm(); err != nil {
 		return errorAnswer(fail(bmlb.ErrInvalidRequest, "the request could not be parsed"))
 	}
-	taskID, e := s.handle(r)
+	answer, applied, e := s.handle(r)
 	if e != nil {
 		return errorAnswer(e)
 	}
-	body, _ := json.Marshal(map[string]any{"code": 0, "message": "", "codeDesc": "Success", "requestId": taskID})
-	return faults.Answer{Status: http.StatusOK, Body: body, Applied: true}
+	answer["code"], answer["message"], answer["codeDesc"] = 0, "", "Success"
+	body, _ := json.Marshal(answer)
+	return faults.Answer{Status: http.StatusOK, Body: body, Applied: applied}
 }
 
-func (s *Server) handle(r *http.Request) (int64, *apiError) {
+func (s *Server) handle(r *http.Request) (answer map[string]any, applied bool, e *apiError) {
 	form := r.Form
 	if e := s.authenticate(r.Method, r.Host, r.URL.Path, form); e != nil {
-		return 0, e
+		return nil, false, e
 	}
-	if a := form.Get("Action"); a != "CreateBmListeners" {
-		return 0, fail(bmlb.ErrInvalidRequest, "(100001)action %q is not supported", a)
+	switch action := form.Get("Action"); action {
+	case "CreateBmListeners":
+		listeners, e := parseListeners(form)
+		if e != nil {
+			return nil, false, e
+		}
+		taskID, e := s.apply(form, listeners)
+		if e != nil {
+			return nil, false, e
+		}
+		return map[string]any{"requestId": taskID}, true, nil
+	case "DescribeBmListeners":
+		answer, e := s.describeListeners(form)
+		return answer, false, e
+	case "DescribeBmLoadBalancersTaskResult":
+		answer, e := s.taskResult(form)
+		return answer, false, e
+	default:
+		return nil, false, fail(bmlb.ErrInvalidRequest, "(100001)action %q is not supported", action)
 	}
-	listeners, e := parseListeners(form)
-	if e != nil {
-		return 0, e
+}
+
+// describeListeners answers DescribeBmListeners in the documented shape.
+func (s *Server) describeListeners(form url.Values) (map[string]any, *apiError) {
+	id := form.Get("loadBalancerId")
+	if id == "" {
+		return nil, fail(bmlb.ErrInvalidParameter, "loadBalancerId is required")
 	}
-	return s.apply(form.Get("loadBalancerId"), listeners)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(s.now())
+	lb, ok := s.loadBalancers[id]
+	if !ok {
+		return nil, fail(bmlb.ErrInvalidParameterCCDBLBNotExist, "CCDB中不存在该负载均衡记录信息")
+	}
+	s.accept(form)
+	only := map[string]bool{}
+	for key, values := range form {
+		if strings.HasPrefix(key, "listenerIds.") {
+			only[values[0]] = true
+		}
+	}
+	set := []map[string]any{}
+	for _, l := range lb.listeners {
+		if len(only) > 0 && !only[l.ListenerID] {
+			continue
+		}
+		num := func(field string, dflt int) int {
+			if n, err := strconv.Atoi(l.Fields[field]); err == nil {
+				return n
+			}
+			return dflt
+		}
+		set = append(set, map[string]any{
+			"listenerId": l.ListenerID, "listenerName": l.Name, "protocol": l.Protocol, "loadBalancerPort": l.Port,
+			"bandwidth": num("bandwidth", 0), "listenerType": "L4Listener", "sessionExpire": num("sessionExpire", 0),
+			"healthSwitch": num("healthSwitch", 0), "timeOut": num("timeOut", 2), "intervalTime": num("intervalTime", 5),
+			"healthNum": num("healthNum", 3), "unhealthNum": num("unhealthNum", 3), "customHealthSwitch": num("customHealthSwitch", 0),
+			"inputType": l.Fields["inputType"], "lineSeparatorType": num("lineSeparatorType", 0),
+			"healthRequest": l.Fields["healthRequest"], "healthResponse": l.Fields["healthResponse"],
+			"toaFlag": num("toaFlag", 0), "status": int(l.Status),
+			"addTimestamp": l.Created.In(chinaStandardTime).Format(time.DateTime),
+		})
+	}
+	return map[string]any{"totalCount": len(set), "listenerSet": set}, nil
+}
+
+// chinaStandardTime is the service's local time, UTC+8.
+var chinaStandardTime = time.FixedZone("CST", 8*60*60)
+
+// taskResult answers DescribeBmLoadBalancersTaskResult.
+func (s *Server) taskResult(form url.Values) (map[string]any, *apiError) {
+	id, err := strconv.ParseInt(form.Get("requestId"), 10, 64)
+	if err != nil {
+		return nil, fail(bmlb.ErrInvalidParameter, "requestId is required")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settle(s.now())
+	t, ok := s.tasks[id]
+	if !ok {
+		return nil, fail(bmlb.ErrInvalidParameter, "task %d does not exist", id)
+	}
+	s.accept(form)
+	return map[string]any{"data": map[string]any{"status": int(t.status)}}, nil
 }
 
 func (s *Server) authenticate(method, host, path string, form url.Values) *apiError {
@@ -345,10 +553,14 @@ func checkListener(i int, l map[string]string) *apiError {
 	return nil
 }
 
-// apply checks what only the service knows and creates the listeners.
-func (s *Server) apply(id string, listeners []map[string]string) (int64, *apiError) {
+// apply checks what only the service knows and creates the listeners, in
+// a task that runs for the task duration.
+func (s *Server) apply(form url.Values, listeners []map[string]string) (int64, *apiError) {
+	id := form.Get("loadBalancerId")
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := s.now()
+	s.settle(now)
 	lb, ok := s.loadBalancers[id]
 	if !ok {
 		return 0, fail(bmlb.ErrInvalidParameterCCDBLBNotExist, "CCDB中不存在该负载均衡记录信息")
@@ -360,16 +572,33 @@ func (s *Server) apply(id string, listeners []map[string]string) (int64, *apiErr
 		return 0, fail(bmlb.ErrInvalidResourceListenerNumberOverLimit, "该负载均衡的监听器数量超过限制")
 	}
 	for _, l := range listeners {
-		for _, old := range lb.listeners {
+		for _, old := range lb.listeners { // a running task's listeners count
 			if old.Protocol == l["protocol"] && strconv.Itoa(old.Port) == l["loadBalancerPort"] {
 				return 0, fail(bmlb.ErrInvalidParameterVportIsDuplicate, "该负载均衡已经存在该端口的监听器")
 			}
 		}
 	}
 	s.nextTask++
+	t := &task{id: s.nextTask, loadBalancerID: id, done: now.Add(s.taskDuration), status: bmlb.TaskRunning}
+	if s.failTasks > 0 {
+		s.failTasks--
+		t.fail = true
+	} else if s.failRNG != nil && s.failRNG.Float64() < s.failRate {
+		t.fail = true
+	}
+	s.tasks[t.id] = t
 	for _, l := range listeners {
 		port, _ := strconv.Atoi(l["loadBalancerPort"])
-		lb.listeners = append(lb.listeners, Listener{LoadBalancerID: id, Port: port, Protocol: l["protocol"], Name: l["listenerName"], TaskID: s.nextTask})
+		lb.listeners = append(lb.listeners, &Listener{LoadBalancerID: id, ListenerID: "lbl-" + randomHex(4), Port: port,
+			Protocol: l["protocol"], Name: l["listenerName"], TaskID: t.id, Fields: l, Status: bmlb.ListenerCreating, Created: now})
 	}
-	return s.nextTask, nil
+	s.accept(form)
+	s.settle(now) // a task of no duration is over at once
+	return t.id, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

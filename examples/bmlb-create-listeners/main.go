@@ -176,7 +176,7 @@ Exit status: 0 created (task accepted), 1 the service or the network failed,
 		}
 		return 1
 	}
-	fmt.Fprintf(stdout, "Task %d accepted: %d listeners on %s\n", resp.RequestID, len(req.Listeners), req.LoadBalancerID)
+	fmt.Fprintf(stdout, "Task %d accepted: %d listeners on %s\n", resp.TaskID, len(req.Listeners), req.LoadBalancerID)
 	if fake != nil {
 		for _, l := range fake.Listeners(req.LoadBalancerID) {
 			fmt.Fprintf(stdout, "  %5d/%s %s\n", l.Port, l.Protocol, l.Name)

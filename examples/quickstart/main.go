@@ -96,7 +96,7 @@ func runEmbedded(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("BMLB CreateBmListeners: %w", err)
 	}
-	fmt.Fprintf(out, "2. BMLB listeners created:     %d listeners, task id %d\n", bmSrv.ListenerCount("lb-quickstart"), batch.RequestID)
+	fmt.Fprintf(out, "2. BMLB listeners created:     %d listeners, task id %d\n", bmSrv.ListenerCount("lb-quickstart"), batch.TaskID)
 
 	// 3. Rejected by validation: nothing is sent.
 	before := gaSrv.Requests()
@@ -185,6 +185,6 @@ func runLive(ctx context.Context, out, errOut io.Writer, accelerator, loadBalanc
 		fmt.Fprintln(errOut, "BMLB:", err)
 		return 1
 	}
-	fmt.Fprintf(out, "BMLB task %d\n", task.RequestID)
+	fmt.Fprintf(out, "BMLB task %d\n", task.TaskID)
 	return 0
 }
