@@ -262,7 +262,10 @@ func TestEnsureBmListeners_LostAnswerIsFoundNotResent(t *testing.T) {
 			ctx := context.Background()
 			req := ensureRequest(80, 81)
 			// The first DescribeBmListeners goes through; the create is faulted.
-			require.NoError(t, func() error { _, err := c.DescribeBmListeners(ctx, &bmlb.DescribeBmListenersRequest{LoadBalancerID: "lb-1"}); return err }())
+			require.NoError(t, func() error {
+				_, err := c.DescribeBmListeners(ctx, &bmlb.DescribeBmListenersRequest{LoadBalancerID: "lb-1"})
+				return err
+			}())
 			srv.InjectFault(bmlbtest.FaultNone, 1)
 			srv.InjectFault(fault, 1)
 			res, err := c.EnsureBmListeners(ctx, req)
