@@ -166,3 +166,99 @@ func TestProperty_RandomFaultsNeitherLoseNorDuplicate(t *testing.T) {
 		calls, srv.Requests(), srv.Requests()-calls, total, injected, succeeded, calls-succeeded, names, mayHaveApplied,
 		len(snapshot), duplicates)
 }
+
+// Issue 12: the same faults around CreateListenerAndWait, 1,000 calls (200
+// with -short) from 32 workers over 16 accelerators that are busy for a
+// moment after each create. Afterwards one listener per ClientToken at the
+// most, and every call that succeeded returned an active listener that the
+// fake holds under its token.
+func TestProperty_CreateAndWaitOneListenerPerTokenEveryCallActive(t *testing.T) {
+	calls := 1000
+	if testing.Short() {
+		calls = 200
+	}
+	const workers, accelerators = 32, 16
+	srv := gatest.NewServer(gatest.WithListenerQuota(1<<20), gatest.WithActivationPolls(2), gatest.WithBusyWindow(2*time.Millisecond))
+	defer srv.Close()
+	for a := 0; a < accelerators; a++ {
+		srv.AddAccelerator(fmt.Sprintf("ga-%d", a))
+	}
+	srv.SetRandomFaults(0.30, 20261124)
+	srv.SetSlowDelay(time.Second)
+	c, err := ga.NewClient(ga.WithEndpoint(srv.URL), ga.WithCredentials(srv.Credentials()),
+		ga.WithRetryBackoff(time.Millisecond, 5*time.Millisecond), ga.WithWaiterDelays(time.Millisecond, 5*time.Millisecond))
+	require.NoError(t, err)
+
+	type result struct {
+		listener *ga.DescribeListenerResponse
+		err      error
+	}
+	results := make([]result, calls)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				l, err := c.CreateListenerAndWait(ctx, &ga.CreateListenerRequest{AcceleratorID: fmt.Sprintf("ga-%d", i%accelerators),
+					ClientToken: fmt.Sprintf("wait-%04d", i), PortRanges: []ga.PortRange{{FromPort: 1000 + i, ToPort: 1000 + i}}}, time.Minute)
+				cancel()
+				results[i] = result{l, err}
+			}
+		}()
+	}
+	for i := 0; i < calls; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	byToken := map[string][]gatest.Listener{}
+	for a := 0; a < accelerators; a++ {
+		for _, l := range srv.Listeners(fmt.Sprintf("ga-%d", a)) {
+			byToken[l.ClientToken] = append(byToken[l.ClientToken], l)
+		}
+	}
+	succeeded := 0
+	kinds := map[string]int{}
+	for i, r := range results {
+		token := fmt.Sprintf("wait-%04d", i)
+		assert.LessOrEqual(t, len(byToken[token]), 1, "two listeners for %s", token)
+		if r.err != nil {
+			var w *ga.WaitError
+			switch {
+			case errors.As(r.err, &w):
+				kinds["wait: "+errorKindOrDeadline(w.Err)]++
+			default:
+				kind := errorKind(r.err)
+				assert.NotEmpty(t, kind, "call %d: untyped error %v", i, r.err)
+				kinds[kind]++
+			}
+			continue
+		}
+		succeeded++
+		assert.Equal(t, ga.ListenerStateActive, r.listener.State)
+		if assert.Len(t, byToken[token], 1, "call %d succeeded", i) {
+			assert.Equal(t, byToken[token][0].ID, r.listener.ListenerID)
+		}
+	}
+	assert.GreaterOrEqual(t, succeeded, calls/2)
+	names := make([]string, 0, len(kinds))
+	for k, n := range kinds {
+		names = append(names, fmt.Sprintf("%s=%d", k, n))
+	}
+	sort.Strings(names)
+	t.Logf("GA create-and-wait: %d calls, %d requests, faults %v; %d succeeded, failures %v", calls, srv.Requests(), srv.FaultsInjected(), succeeded, names)
+}
+
+func errorKindOrDeadline(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "deadline"
+	}
+	if errors.Is(err, ga.ErrWaitTimedOut) {
+		return "timed out"
+	}
+	return fmt.Sprintf("%T", err)
+}
