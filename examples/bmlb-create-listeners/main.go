@@ -116,7 +116,8 @@ Exit status: 0 created (task accepted), 1 the service or the network failed,
 `)
 	}
 	live := fs.Bool("live", false, "call the real service, with credentials from TENCENTCLOUD_SECRET_ID\nand TENCENTCLOUD_SECRET_KEY")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long, retries included")
+	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long, retries and the wait included")
+	wait := fs.Bool("wait", true, "wait for the create task's result (DescribeBmLoadBalancersTaskResult); -wait=false returns once it is accepted")
 	region := fs.String("region", "bj", "the load balancer's `region` (Region), e.g. bj, gz, sh")
 	fs.StringVar(&req.LoadBalancerID, "load-balancer", "", "load balancer `id` (loadBalancerId); required with -live, default "+fakeLoadBalancer+" on the fake")
 	fs.Func("listener", "one listener (listeners.n) as `PORT/PROTOCOL/NAME[,field=value...]`; repeat for more, at most 50", func(s string) error {
@@ -161,7 +162,8 @@ Exit status: 0 created (task accepted), 1 the service or the network failed,
 		defer fake.Close()
 		fake.AddLoadBalancer(req.LoadBalancerID)
 		fmt.Fprintf(stdout, "Using the embedded fake BMLB service at %s (-live for the real one)\n", fake.URL)
-		client, err = bmlb.NewClient(bmlb.WithRegion(*region), bmlb.WithEndpoint(fake.URL), bmlb.WithCredentials(fake.Credentials()))
+		client, err = bmlb.NewClient(bmlb.WithRegion(*region), bmlb.WithEndpoint(fake.URL), bmlb.WithCredentials(fake.Credentials()),
+			bmlb.WithWaiterDelays(10*time.Millisecond, 100*time.Millisecond))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "bmlb-create-listeners:", err)
@@ -172,15 +174,26 @@ Exit status: 0 created (task accepted), 1 the service or the network failed,
 		fmt.Fprintln(stderr, "bmlb-create-listeners:", err)
 		var op *bmlb.OperationError
 		if errors.As(err, &op) && op.MayHaveApplied {
-			fmt.Fprintln(stderr, "The listeners may have been created: list them before running this again.")
+			fmt.Fprintln(stderr, "The listeners may have been created. bmlb.Client.EnsureBmListeners lists them and creates only what is missing;")
+			fmt.Fprintln(stderr, "or list them (DescribeBmListeners) before running this again.")
 		}
 		return 1
 	}
 	fmt.Fprintf(stdout, "Task %d accepted: %d listeners on %s\n", resp.TaskID, len(req.Listeners), req.LoadBalancerID)
-	if fake != nil {
-		for _, l := range fake.Listeners(req.LoadBalancerID) {
-			fmt.Fprintf(stdout, "  %5d/%s %s\n", l.Port, l.Protocol, l.Name)
+	if *wait {
+		if err := client.WaitForTask(ctx, resp.TaskID, *timeout); err != nil {
+			fmt.Fprintln(stderr, "bmlb-create-listeners:", err)
+			return 1
 		}
+		fmt.Fprintf(stdout, "Task %d succeeded\n", resp.TaskID)
+	}
+	listed, err := client.DescribeBmListeners(ctx, &bmlb.DescribeBmListenersRequest{LoadBalancerID: req.LoadBalancerID})
+	if err != nil {
+		fmt.Fprintln(stderr, "bmlb-create-listeners: listing the listeners:", err)
+		return 1
+	}
+	for _, l := range listed.Listeners {
+		fmt.Fprintf(stdout, "  %5d/%s %s %s (%s)\n", l.LoadBalancerPort, l.Protocol, l.ListenerName, l.ListenerID, l.Status)
 	}
 	return 0
 }

@@ -21,15 +21,23 @@ func TestCreatesABatchOnTheEmbeddedFake(t *testing.T) {
 	code, out, errOut := runWith("-listener", "80/tcp/web,healthSwitch=1,timeOut=2,intervalTime=5,bandwidth=0", "-listener", "53/udp/dns")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "Task 100001 accepted: 2 listeners on "+fakeLoadBalancer)
-	assert.Contains(t, out, "   80/tcp web\n")
-	assert.Contains(t, out, "   53/udp dns\n")
+	assert.Contains(t, out, "Task 100001 succeeded\n", "it waits for the task by default")
+	assert.Regexp(t, `   80/tcp web lbl-[0-9a-f]+ \(running\)\n`, out)
+	assert.Regexp(t, `   53/udp dns lbl-[0-9a-f]+ \(running\)\n`, out)
+}
+
+func TestWaitFalseReturnsOnceAccepted(t *testing.T) {
+	code, out, errOut := runWith("-wait=false", "-listener", "80/tcp/web")
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, out, "succeeded")
+	assert.Regexp(t, `   80/tcp web lbl-[0-9a-f]+ \(creating\)\n`, out, "the task is still running")
 }
 
 func TestHelpListsFlagsAndEveryOptionalField(t *testing.T) {
 	code, out, errOut := runWith("-h")
 	assert.Equal(t, 0, code)
 	assert.Empty(t, out)
-	for _, want := range []string{"-listener", "-load-balancer", "-region", "-live", "-timeout", "Exit status"} {
+	for _, want := range []string{"-listener", "-load-balancer", "-region", "-live", "-timeout", "-wait", "Exit status"} {
 		assert.Contains(t, errOut, want)
 	}
 	for name := range optionalFields {

@@ -70,7 +70,8 @@ Exit status: 0 created, 1 the service or the network failed,
 `)
 	}
 	live := fs.Bool("live", false, "call the real service, with credentials from ALIBABA_CLOUD_ACCESS_KEY_ID\nand ALIBABA_CLOUD_ACCESS_KEY_SECRET")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long, retries included")
+	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long, retries and the wait included")
+	wait := fs.Bool("wait", true, "wait until the listener is active (DescribeListener); -wait=false returns once it is accepted")
 	fs.StringVar(&req.AcceleratorID, "accelerator", "", "accelerator id (AcceleratorId); required with -live, default "+fakeAccelerator+" on the fake")
 	fs.StringVar(&req.Name, "name", "", "listener name (Name): 2-128 characters, starting with a letter or a Chinese character")
 	fs.StringVar(&req.Description, "description", "", "listener description (Description)")
@@ -130,7 +131,8 @@ Exit status: 0 created, 1 the service or the network failed,
 		defer fake.Close()
 		fake.AddAccelerator(req.AcceleratorID)
 		fmt.Fprintf(stdout, "Using the embedded fake GA service at %s (-live for the real one)\n", fake.URL)
-		client, err = ga.NewClient(ga.WithEndpoint(fake.URL), ga.WithCredentials(fake.Credentials()))
+		client, err = ga.NewClient(ga.WithEndpoint(fake.URL), ga.WithCredentials(fake.Credentials()),
+			ga.WithWaiterDelays(10*time.Millisecond, 100*time.Millisecond))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "ga-create-listener:", err)
@@ -146,6 +148,15 @@ Exit status: 0 created, 1 the service or the network failed,
 		return 1
 	}
 	fmt.Fprintf(stdout, "Created listener %s on %s\n  RequestId   %s\n  ClientToken %s\n", resp.ListenerID, req.AcceleratorID, resp.RequestID, resp.ClientToken)
+	if !*wait {
+		return 0
+	}
+	active, err := client.WaitUntilListenerActive(ctx, resp.ListenerID, *timeout)
+	if err != nil {
+		fmt.Fprintln(stderr, "ga-create-listener: the listener was created, but:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "  State       %s (created %s)\n", active.State, active.CreateTime.Format(time.RFC3339))
 	return 0
 }
 

@@ -22,6 +22,14 @@ func TestCreatesOnTheEmbeddedFake(t *testing.T) {
 	assert.Contains(t, out, "Created listener lsr-")
 	assert.Contains(t, out, "on "+fakeAccelerator)
 	assert.Contains(t, out, "ClientToken tok-1")
+	assert.Contains(t, out, "State       active", "it waits for the listener by default")
+}
+
+func TestWaitFalseReturnsOnceAccepted(t *testing.T) {
+	code, out, errOut := runWith("-wait=false", "-port-range", "80")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Created listener lsr-")
+	assert.NotContains(t, out, "State")
 }
 
 func TestPrintsTheClientsTokenWhenNoneIsGiven(t *testing.T) {
@@ -35,7 +43,7 @@ func TestHelpListsEveryRequestFlag(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Empty(t, out)
 	for _, flag := range []string{"-accelerator", "-name", "-description", "-region", "-client-token", "-protocol",
-		"-client-affinity", "-proxy-protocol", "-port-range", "-certificate", "-live", "-timeout", "Exit status"} {
+		"-client-affinity", "-proxy-protocol", "-port-range", "-certificate", "-live", "-timeout", "-wait", "Exit status"} {
 		assert.Contains(t, errOut, flag)
 	}
 }

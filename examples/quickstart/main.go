@@ -37,15 +37,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	accelerator := fs.String("accelerator", "", "with -live: the GA accelerator id")
 	loadBalancer := fs.String("load-balancer", "", "with -live: the BMLB load balancer id")
 	region := fs.String("region", "bj", "with -live: the BMLB region")
+	wait := fs.Bool("wait", true, "wait for each create's outcome (listener active, task succeeded); -wait=false stops at \"accepted\"")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "quickstart: unexpected argument %q (see -h)\n", fs.Arg(0))
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if *live {
-		return runLive(ctx, stdout, stderr, *accelerator, *loadBalancer, *region)
+		return runLive(ctx, stdout, stderr, *accelerator, *loadBalancer, *region, *wait)
 	}
-	if err := runEmbedded(ctx, stdout); err != nil {
+	if err := runEmbedded(ctx, stdout, *wait); err != nil {
 		fmt.Fprintln(stderr, "quickstart: FAILED:", err)
 		return 1
 	}
@@ -55,7 +60,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // runEmbedded is the main job on the embedded fakes; every step checks that
 // what happened is what should have.
-func runEmbedded(ctx context.Context, out io.Writer) error {
+func runEmbedded(ctx context.Context, out io.Writer, wait bool) error {
 	gaSrv := gatest.NewServer()
 	defer gaSrv.Close()
 	gaSrv.AddAccelerator("ga-quickstart")
@@ -63,12 +68,14 @@ func runEmbedded(ctx context.Context, out io.Writer) error {
 	defer bmSrv.Close()
 	bmSrv.AddLoadBalancer("lb-quickstart")
 
+	// The fakes finish their work within about 50 ms: poll them often.
 	gaClient, err := ga.NewClient(ga.WithEndpoint(gaSrv.URL), ga.WithCredentials(gaSrv.Credentials()),
-		ga.WithRetryBackoff(20*time.Millisecond, 200*time.Millisecond))
+		ga.WithRetryBackoff(20*time.Millisecond, 200*time.Millisecond), ga.WithWaiterDelays(10*time.Millisecond, 100*time.Millisecond))
 	if err != nil {
 		return err
 	}
-	bmClient, err := bmlb.NewClient(bmlb.WithRegion("bj"), bmlb.WithEndpoint(bmSrv.URL), bmlb.WithCredentials(bmSrv.Credentials()))
+	bmClient, err := bmlb.NewClient(bmlb.WithRegion("bj"), bmlb.WithEndpoint(bmSrv.URL), bmlb.WithCredentials(bmSrv.Credentials()),
+		bmlb.WithWaiterDelays(10*time.Millisecond, 100*time.Millisecond))
 	if err != nil {
 		return err
 	}
@@ -83,6 +90,13 @@ func runEmbedded(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("GA CreateListener: %w", err)
 	}
 	fmt.Fprintf(out, "1. GA listener created:        ListenerId %s (RequestId %s)\n", web.ListenerID, web.RequestID)
+	if wait {
+		active, err := gaClient.WaitUntilListenerActive(ctx, web.ListenerID, time.Minute)
+		if err != nil {
+			return fmt.Errorf("GA WaitUntilListenerActive: %w", err)
+		}
+		fmt.Fprintf(out, "   ... and now usable:         State %s\n", active.State)
+	}
 
 	// 2. A batch of BMLB listeners.
 	batch, err := bmClient.CreateBmListeners(ctx, &bmlb.CreateBmListenersRequest{
@@ -97,6 +111,12 @@ func runEmbedded(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("BMLB CreateBmListeners: %w", err)
 	}
 	fmt.Fprintf(out, "2. BMLB listeners created:     %d listeners, task id %d\n", bmSrv.ListenerCount("lb-quickstart"), batch.TaskID)
+	if wait {
+		if err := bmClient.WaitForTask(ctx, batch.TaskID, time.Minute); err != nil {
+			return fmt.Errorf("BMLB WaitForTask: %w", err)
+		}
+		fmt.Fprintf(out, "   ... and the task:           %s\n", bmlb.TaskSucceeded)
+	}
 
 	// 3. Rejected by validation: nothing is sent.
 	before := gaSrv.Requests()
@@ -141,12 +161,41 @@ func runEmbedded(ctx context.Context, out io.Writer) error {
 	if !errors.As(err, &op) || !op.MayHaveApplied || bmSrv.Requests()-before != 1 {
 		return fmt.Errorf("expected one attempt that may have applied, got %v", err)
 	}
-	fmt.Fprintf(out, "6. BMLB reset, not re-sent:    %d attempt, MayHaveApplied=%v: check the task before retrying\n", op.Attempts, op.MayHaveApplied)
+	fmt.Fprintf(out, "6. BMLB reset, not re-sent:    %d attempt, MayHaveApplied=%v\n", op.Attempts, op.MayHaveApplied)
+	if !wait {
+		return nil
+	}
+
+	// 7. Finishing that create exactly once: EnsureBmListeners lists the
+	// listeners, finds the one the lost create made, and sends nothing.
+	createsBefore := countCreates(bmSrv)
+	ensured, err := bmClient.EnsureBmListeners(ctx, &bmlb.CreateBmListenersRequest{LoadBalancerID: "lb-quickstart",
+		Listeners: []bmlb.Listener{{LoadBalancerPort: 8080, Protocol: bmlb.ProtocolTCP, ListenerName: "alt"}}})
+	if err != nil {
+		return fmt.Errorf("EnsureBmListeners: %w", err)
+	}
+	if n := len(bmSrv.Listeners("lb-quickstart")); n != 4 || countCreates(bmSrv) != createsBefore {
+		return fmt.Errorf("expected 4 listeners and no second create after EnsureBmListeners, got %d listeners", n)
+	}
+	l := ensured.Listeners[0]
+	fmt.Fprintf(out, "7. Finished exactly once:      EnsureBmListeners found %s (%s) that the lost create made; no second create\n",
+		l.ListenerKey, l.ListenerID)
 	return nil
 }
 
+// countCreates counts the CreateBmListeners requests the fake accepted.
+func countCreates(srv *bmlbtest.Server) int {
+	n := 0
+	for _, a := range srv.Accepted() {
+		if a.Action == "CreateBmListeners" {
+			n++
+		}
+	}
+	return n
+}
+
 // runLive creates one listener on each real service.
-func runLive(ctx context.Context, out, errOut io.Writer, accelerator, loadBalancer, region string) int {
+func runLive(ctx context.Context, out, errOut io.Writer, accelerator, loadBalancer, region string, wait bool) int {
 	var missing []string
 	missing = append(missing, signing.MissingEnv(signing.NewAlibabaEnvCredentials())...)
 	missing = append(missing, signing.MissingEnv(signing.NewTencentEnvCredentials())...)
@@ -168,19 +217,41 @@ func runLive(ctx context.Context, out, errOut io.Writer, accelerator, loadBalanc
 		fmt.Fprintln(errOut, err)
 		return 1
 	}
-	resp, err := gaClient.CreateListener(ctx, &ga.CreateListenerRequest{AcceleratorID: accelerator, Name: "quickstart", PortRanges: []ga.PortRange{{FromPort: 10080, ToPort: 10080}}})
-	if err != nil {
-		fmt.Fprintln(errOut, "GA:", err)
-		return 1
+	gaReq := &ga.CreateListenerRequest{AcceleratorID: accelerator, Name: "quickstart", PortRanges: []ga.PortRange{{FromPort: 10080, ToPort: 10080}}}
+	if wait {
+		active, err := gaClient.CreateListenerAndWait(ctx, gaReq, 4*time.Minute)
+		if err != nil {
+			fmt.Fprintln(errOut, "GA:", err)
+			return 1
+		}
+		fmt.Fprintf(out, "GA listener %s is %s\n", active.ListenerID, active.State)
+	} else {
+		resp, err := gaClient.CreateListener(ctx, gaReq)
+		if err != nil {
+			fmt.Fprintln(errOut, "GA:", err)
+			return 1
+		}
+		fmt.Fprintf(out, "GA listener %s (RequestId %s)\n", resp.ListenerID, resp.RequestID)
 	}
-	fmt.Fprintf(out, "GA listener %s (RequestId %s)\n", resp.ListenerID, resp.RequestID)
 	bmClient, err := bmlb.NewClient(bmlb.WithRegion(region))
 	if err != nil {
 		fmt.Fprintln(errOut, err)
 		return 1
 	}
-	task, err := bmClient.CreateBmListeners(ctx, &bmlb.CreateBmListenersRequest{LoadBalancerID: loadBalancer,
-		Listeners: []bmlb.Listener{{LoadBalancerPort: 10080, Protocol: bmlb.ProtocolTCP, ListenerName: "quickstart"}}})
+	bmReq := &bmlb.CreateBmListenersRequest{LoadBalancerID: loadBalancer,
+		Listeners: []bmlb.Listener{{LoadBalancerPort: 10080, Protocol: bmlb.ProtocolTCP, ListenerName: "quickstart"}}}
+	if wait {
+		ensured, err := bmClient.EnsureBmListeners(ctx, bmReq)
+		if err != nil {
+			fmt.Fprintln(errOut, "BMLB:", err)
+			return 1
+		}
+		for _, l := range ensured.Listeners {
+			fmt.Fprintf(out, "BMLB listener %s is %s (created by this run: %v)\n", l.ListenerKey, l.ListenerID, l.Created)
+		}
+		return 0
+	}
+	task, err := bmClient.CreateBmListeners(ctx, bmReq)
 	if err != nil {
 		fmt.Fprintln(errOut, "BMLB:", err)
 		return 1

@@ -13,9 +13,18 @@ func TestQuickstartEmbedded(t *testing.T) {
 	code := run(nil, &out, &errOut)
 	assert.Equal(t, 0, code, errOut.String())
 	for _, want := range []string{"GA listener created", "BMLB listeners created:     3 listeners", "PortRangeIllegal.UDP",
-		"code PortConflict.Listener, HTTP 400, RequestId", "2 attempts", "MayHaveApplied=true", "All steps went as expected."} {
+		"code PortConflict.Listener, HTTP 400, RequestId", "2 attempts", "MayHaveApplied=true", "State active", "task:           succeeded",
+		"EnsureBmListeners found tcp/8080 (lbl-", "that the lost create made; no second create", "All steps went as expected."} {
 		assert.Contains(t, out.String(), want)
 	}
+}
+
+func TestQuickstartWaitFalseStopsAtAccepted(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 0, run([]string{"-wait=false"}, &out, &errOut), errOut.String())
+	assert.NotContains(t, out.String(), "State active")
+	assert.NotContains(t, out.String(), "Finished exactly once")
+	assert.Contains(t, out.String(), "All steps went as expected.")
 }
 
 func TestQuickstartLiveNamesMissingVariables(t *testing.T) {
