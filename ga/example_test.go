@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/listenerkit/listenerkit-go/ga"
 	"github.com/listenerkit/listenerkit-go/ga/gatest"
@@ -60,4 +61,53 @@ func Example_errorMatching() {
 	// PortRanges[0] PortRangeIllegal.UDP
 	// true
 	// 400 NotExist.Accelerator true
+}
+
+// Create a listener and wait until it is usable: the common case in one
+// call. A create refused because the accelerator is busy with the previous
+// one is sent again (same ClientToken) until it is taken.
+func ExampleClient_CreateListenerAndWait() {
+	srv := gatest.NewServer(gatest.WithBusyWindow(20 * time.Millisecond))
+	defer srv.Close()
+	srv.AddAccelerator("ga-1")
+	client, err := ga.NewClient(ga.WithEndpoint(srv.URL), ga.WithCredentials(srv.Credentials()),
+		ga.WithWaiterDelays(5*time.Millisecond, 50*time.Millisecond)) // the fake is quick; the defaults suit the service
+	if err != nil {
+		panic(err)
+	}
+	for _, port := range []int{80, 443} {
+		l, err := client.CreateListenerAndWait(context.Background(), &ga.CreateListenerRequest{
+			AcceleratorID: "ga-1", Name: fmt.Sprintf("web%d", port), PortRanges: []ga.PortRange{{FromPort: port, ToPort: port}},
+		}, 5*time.Minute)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(l.Name, l.State, l.PortRanges)
+	}
+	// Output:
+	// web80 active [{80 80}]
+	// web443 active [{443 443}]
+}
+
+// A wait that runs out says so, with the state the listener was last in.
+func ExampleClient_WaitUntilListenerActive() {
+	srv := gatest.NewServer()
+	defer srv.Close()
+	srv.AddAccelerator("ga-1")
+	srv.SetListenersNeverActive(true)
+	client, _ := ga.NewClient(ga.WithEndpoint(srv.URL), ga.WithCredentials(srv.Credentials()),
+		ga.WithWaiterDelays(5*time.Millisecond, 10*time.Millisecond))
+	ctx := context.Background()
+	created, _ := client.CreateListener(ctx, &ga.CreateListenerRequest{AcceleratorID: "ga-1", PortRanges: []ga.PortRange{{FromPort: 80, ToPort: 80}}})
+
+	_, err := client.WaitUntilListenerActive(ctx, created.ListenerID, 30*time.Millisecond)
+	var w *ga.WaitError
+	if errors.As(err, &w) {
+		fmt.Println(errors.Is(err, ga.ErrWaitTimedOut), w.LastState)
+	}
+	_, err = client.WaitUntilListenerActive(ctx, "lsr-gone", time.Minute)
+	fmt.Println(errors.Is(err, ga.ErrNotExistListener))
+	// Output:
+	// true init
+	// true
 }

@@ -61,7 +61,11 @@ type Listener struct {
 	// State is the state DescribeListener reports now (init until the
 	// activation delay or poll count is reached, then active).
 	State ga.ListenerState
+}
 
+// listener is a Listener with what only the fake needs.
+type listener struct {
+	Listener
 	describes   int  // DescribeListener calls that saw it
 	neverActive bool // created while SetListenersNeverActive was on
 }
@@ -94,14 +98,14 @@ type Server struct {
 
 	mu           sync.Mutex
 	accelerators map[string]*accelerator
-	tokens       map[string]*Listener // accelerator id + "\x00" + ClientToken
+	tokens       map[string]*listener // accelerator id + "\x00" + ClientToken
 	neverActive  bool
 	accepted     []Accepted
 }
 
 type accelerator struct {
 	state     string
-	listeners []*Listener
+	listeners []*listener
 	busyUntil time.Time // a create meanwhile is refused with StateError.Accelerator
 }
 
@@ -150,7 +154,7 @@ func NewServer(opts ...Option) *Server {
 		quota:           DefaultListenerQuota,
 		now:             time.Now,
 		accelerators:    map[string]*accelerator{},
-		tokens:          map[string]*Listener{},
+		tokens:          map[string]*listener{},
 		nonces:          replay.NewGuard(2 * MaxClockSkew),
 	}
 	s.faults = faults.NewPlan(faults.Answers{
@@ -258,8 +262,8 @@ func (s *Server) Listeners(acceleratorID string) []Listener {
 }
 
 // copy is l as callers see it, sharing nothing.
-func (l *Listener) copy() Listener {
-	c := *l
+func (l *listener) copy() Listener {
+	c := l.Listener
 	c.PortRanges = append([]ga.PortRange(nil), l.PortRanges...)
 	c.CertificateIDs = append([]string(nil), l.CertificateIDs...)
 	return c
@@ -354,7 +358,7 @@ func (s *Server) accept(form url.Values) {
 
 // state advances a listener's state as of now (and counts a describe when
 // describing); the caller holds s.mu.
-func (s *Server) state(l *Listener, now time.Time, describing bool) ga.ListenerState {
+func (s *Server) state(l *listener, now time.Time, describing bool) ga.ListenerState {
 	if describing {
 		l.describes++
 	}
@@ -649,7 +653,7 @@ func (s *Server) apply(req *request, form url.Values) (string, *apiError) {
 			}
 		}
 	}
-	l := &Listener{
+	l := &listener{Listener: Listener{
 		ID:             "lsr-" + randomHex(10),
 		AcceleratorID:  req.acceleratorID,
 		RegionID:       form.Get("RegionId"),
@@ -663,8 +667,7 @@ func (s *Server) apply(req *request, form url.Values) (string, *apiError) {
 		CertificateIDs: req.certificateIDs,
 		CreateTime:     now,
 		State:          ga.ListenerStateInit,
-		neverActive:    s.neverActive,
-	}
+	}, neverActive: s.neverActive}
 	a.listeners = append(a.listeners, l)
 	a.busyUntil = now.Add(s.busyWindow)
 	s.accept(form)
