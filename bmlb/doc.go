@@ -43,6 +43,23 @@
 // failures are never retried. The request is a POST form (the API page
 // shows GET; the service takes both).
 //
+// # Waiting for the result, and exactly once
+//
+// A create returns a task id ([CreateBmListenersResponse.TaskID]);
+// [Client.WaitForTask] polls [Client.DescribeBmLoadBalancersTaskResult]
+// until the task succeeded, failed ([ErrTaskFailed]: it created nothing) or
+// the wait ran out ([ErrWaitTimedOut]). [Client.DescribeBmListeners] lists
+// a load balancer's listeners with their status.
+//
+// CreateBmListeners has no idempotency token, so after a failure that may
+// have been applied (OperationError.MayHaveApplied) sending it again could
+// create twice. [Client.EnsureBmListeners] finishes such a create exactly
+// once: it lists, creates only the (protocol, port) pairs that are missing,
+// waits for the task, and after an unknown outcome lists again instead of
+// resending. Its result says per listener whether it was created or
+// already there; a failure is an [*EnsureError] naming the listeners in
+// doubt.
+//
 // # Testing
 //
 // Depend on [ListenerCreator]. In tests, run the fake in package bmlbtest,

@@ -44,6 +44,25 @@
 // second one. Set ClientToken yourself to make retries across process
 // restarts idempotent too.
 //
+// # Waiting for the result
+//
+// A listener is created asynchronously: it starts init and is usable only
+// once active. [Client.CreateListenerAndWait] creates and waits in one
+// call; [Client.WaitUntilListenerActive] waits for one already created;
+// [Client.DescribeListener] and [Client.DescribeAccelerator] read the
+// states. Waiters poll at once, then with backoff and jitter
+// ([WithWaiterDelays]), within a maximum wait and the context; a wait that
+// runs out or a listener that is gone is a [*WaitError] that says which
+// ([ErrWaitTimedOut], [ErrNotExistListener]).
+//
+// GA takes one listener create per accelerator at a time, and refuses
+// another with StateError.Accelerator while the accelerator is busy. A
+// Client therefore lets one create at a time reach an accelerator (others
+// queue, within their context), and sends a create refused that way again,
+// with the same ClientToken, for up to [WithBusyAcceleratorWait] (default
+// [DefaultBusyAcceleratorWait]). Creates on different accelerators run in
+// parallel.
+//
 // # Testing
 //
 // Depend on [ListenerCreator] in your code. In tests, run the fake service

@@ -11,6 +11,17 @@
 // listeners, ports already used by a listener of the same protocol. It
 // returns increasing task ids.
 //
+// # Tasks and listings
+//
+// Each create starts a task that runs for [WithTaskDuration] and then
+// succeeds, or fails ([Server.FailNextTasks], [Server.SetRandomTaskFailures]),
+// removing its listeners: a failed task creates nothing. Listeners report
+// status creating while their task runs, then running.
+// DescribeBmListeners and DescribeBmLoadBalancersTaskResult answer in the
+// documented shapes. [Server.Accepted] returns every request the fake
+// accepted with all its parameters, and [Server.Listeners] every field
+// each listener was created with.
+//
 // # Faults
 //
 // [Server.InjectFault] and [Server.SetRandomFaults] inject resets (before or

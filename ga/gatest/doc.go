@@ -11,6 +11,17 @@
 // existing listeners (tcp, http and https share ports; udp is separate), one
 // listener of more than 300 ports per protocol, and ClientToken idempotency.
 //
+// # Outcomes
+//
+// Listeners start init and become active after [WithActivationDelay] (or
+// on their [WithActivationPolls]-th DescribeListener); DescribeListener and
+// DescribeAccelerator answer as the service does. [WithBusyWindow] makes an
+// accelerator refuse creates with StateError.Accelerator for a while after
+// each one, and [Server.SetListenersNeverActive] creates listeners that
+// never become active. [Server.Accepted] returns every request the fake
+// accepted with all its parameters, and [Server.Listeners] every field of
+// each listener, so tests can assert on what their code sent.
+//
 // # Faults
 //
 // [Server.InjectFault] and [Server.SetRandomFaults] make requests fail the
