@@ -169,7 +169,7 @@ func NewClient(opts ...Option) (*Client, error) {
 // DescribeBmLoadBalancersTaskResult. EnsureBmListeners does all of it and
 // can finish a create whose outcome was lost.
 //
-// API: https://cloud.tencent.com/document/product/386/9296
+// API: https://cloud.tencent.com/document/product/386/9292
 func (c *Client) CreateBmListeners(ctx context.Context, req *CreateBmListenersRequest) (*CreateBmListenersResponse, error) {
 	if c == nil || c.t == nil {
 		return nil, errNotMade

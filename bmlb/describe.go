@@ -78,6 +78,8 @@ func (e *TaskFailedError) Is(target error) bool { return target == ErrTaskFailed
 // DescribeBmLoadBalancersTaskResult returns an asynchronous task's status,
 // on the task endpoint (WithTaskEndpoint; by default the client's own). The
 // call changes nothing, so every transient failure is retried.
+//
+// API: https://cloud.tencent.com/document/product/386/9308
 func (c *Client) DescribeBmLoadBalancersTaskResult(ctx context.Context, taskID int64) (*TaskResult, error) {
 	if c == nil || c.t == nil {
 		return nil, errNotMade

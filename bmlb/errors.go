@@ -31,7 +31,7 @@ func (c ErrorCode) Error() string {
 }
 
 // Error codes of CreateBmListeners, from the API page
-// (https://cloud.tencent.com/document/product/386/9296).
+// (https://cloud.tencent.com/document/product/386/9292).
 var (
 	// ErrInvalidParameter (9003): a parameter is wrong.
 	ErrInvalidParameter = ErrorCode{Code: 4000, Module: 9003, Desc: "InvalidParameter"}
