@@ -2,12 +2,14 @@ package bmlb_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -70,28 +72,41 @@ func TestValidate_Rules(t *testing.T) {
 		{"lineSeparatorType 4", func(l *bmlb.Listener) {
 			l.HealthSwitch, l.CustomHealthSwitch, l.InputType, l.LineSeparatorType = true, true, bmlb.InputTypeText, 4
 		}, "Listeners[0].LineSeparatorType", bmlb.ErrInvalidParameter},
-		{"custom check needs health checks", func(l *bmlb.Listener) { l.CustomHealthSwitch = true }, "Listeners[0].CustomHealthSwitch", bmlb.ErrInvalidParameter},
-		{"inputType needs custom check", func(l *bmlb.Listener) { l.InputType = bmlb.InputTypeText }, "Listeners[0].InputType", bmlb.ErrInvalidParameter},
-		{"healthRequest needs custom check", func(l *bmlb.Listener) { l.HealthRequest = "x" }, "Listeners[0].HealthRequest", bmlb.ErrInvalidParameter},
-		{"healthResponse needs custom check", func(l *bmlb.Listener) { l.HealthResponse = "x" }, "Listeners[0].HealthResponse", bmlb.ErrInvalidParameter},
-		{"separator needs text content", func(l *bmlb.Listener) {
+		// "takes effect only when": accepted (the service ignores them), reported by Warnings.
+		{"custom check without health checks is accepted", func(l *bmlb.Listener) { l.CustomHealthSwitch = true }, "", bmlb.ErrorCode{}},
+		{"inputType without custom check is accepted", func(l *bmlb.Listener) { l.InputType = bmlb.InputTypeText }, "", bmlb.ErrorCode{}},
+		{"healthRequest without custom check is accepted", func(l *bmlb.Listener) { l.HealthRequest = "x" }, "", bmlb.ErrorCode{}},
+		{"healthResponse without custom check is accepted", func(l *bmlb.Listener) { l.HealthResponse = "x" }, "", bmlb.ErrorCode{}},
+		{"separator with hexadecimal content is accepted", func(l *bmlb.Listener) {
 			l.HealthSwitch, l.CustomHealthSwitch, l.InputType, l.LineSeparatorType = true, true, bmlb.InputTypeHexadecimal, 1
-		}, "Listeners[0].LineSeparatorType", bmlb.ErrInvalidParameter},
-		{"unknown inputType", func(l *bmlb.Listener) { l.HealthSwitch, l.CustomHealthSwitch, l.InputType = true, true, "json" }, "Listeners[0].InputType", bmlb.ErrInvalidParameter},
-		{"hexadecimal content valid", func(l *bmlb.Listener) {
-			l.HealthSwitch, l.CustomHealthSwitch, l.InputType, l.HealthRequest, l.HealthResponse = true, true, bmlb.InputTypeHexadecimal, "0aFF", "00"
 		}, "", bmlb.ErrorCode{}},
-		{"hexadecimal content must be hex", func(l *bmlb.Listener) {
-			l.HealthSwitch, l.CustomHealthSwitch, l.InputType, l.HealthRequest = true, true, bmlb.InputTypeHexadecimal, "GET"
-		}, "Listeners[0].HealthRequest", bmlb.ErrInvalidParameter},
+		{"unknown inputType", func(l *bmlb.Listener) { l.HealthSwitch, l.CustomHealthSwitch, l.InputType = true, true, "json" }, "Listeners[0].InputType", bmlb.ErrInvalidParameter},
+		{"hexadecimal content has no documented format", func(l *bmlb.Listener) {
+			l.HealthSwitch, l.CustomHealthSwitch, l.InputType, l.HealthRequest = true, true, bmlb.InputTypeHexadecimal, "not hex"
+		}, "", bmlb.ErrorCode{}},
+		{"lineSeparatorType 0 is unset", func(l *bmlb.Listener) { l.LineSeparatorType = 0 }, "", bmlb.ErrorCode{}},
+		{"lineSeparatorType -1", func(l *bmlb.Listener) { l.LineSeparatorType = -1 }, "Listeners[0].LineSeparatorType", bmlb.ErrInvalidParameter},
+		{"healthNum 1", func(l *bmlb.Listener) { l.HealthNum = 1 }, "Listeners[0].HealthNum", bmlb.ErrInvalidParameter},
+		{"unhealthNum 11", func(l *bmlb.Listener) { l.UnhealthNum = 11 }, "Listeners[0].UnhealthNum", bmlb.ErrInvalidParameter},
+		{"unhealthNum 2..10", func(l *bmlb.Listener) { l.UnhealthNum = 2 }, "", bmlb.ErrorCode{}},
+		{"timeOut 2", func(l *bmlb.Listener) { l.TimeOut = 2 }, "", bmlb.ErrorCode{}},
+		{"intervalTime 300 with timeOut 60", func(l *bmlb.Listener) { l.TimeOut, l.IntervalTime = 60, 300 }, "", bmlb.ErrorCode{}},
+		{"protocol upper case", func(l *bmlb.Listener) { l.Protocol = "TCP" }, "Listeners[0].Protocol", bmlb.ErrInvalidParameter},
 	}
-	for _, tc := range cases {
+	srv := bmlbtest.NewServer()
+	defer srv.Close()
+	srv.AddLoadBalancer("lb-1")
+	for n, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			l := validListener()
+			l.LoadBalancerPort = max(l.LoadBalancerPort, 1) + n // a new port per case, for the fake
 			tc.mutate(&l)
-			err := (&bmlb.CreateBmListenersRequest{LoadBalancerID: "lb-1", Listeners: []bmlb.Listener{l}}).Validate()
+			req := &bmlb.CreateBmListenersRequest{LoadBalancerID: "lb-1", Listeners: []bmlb.Listener{l}}
+			err := req.Validate()
+			fakeCode := sendRaw(t, srv, req) // the same request, unvalidated, to the fake
 			if tc.field == "" {
 				assert.NoError(t, err)
+				assert.Equal(t, 0, fakeCode, "the fake accepts it too")
 				return
 			}
 			require.Error(t, err)
@@ -103,8 +118,51 @@ func TestValidate_Rules(t *testing.T) {
 				fields = append(fields, v.Field)
 			}
 			assert.Contains(t, fields, tc.field)
+			assert.Len(t, ve.Violations, 1, "one rule, one violation")
+			assert.Equal(t, tc.code.Code, fakeCode, "the fake refuses it with the same code")
 		})
 	}
+}
+
+// sendRaw signs req's parameters as they are and sends them to the fake,
+// returning the answer's code (0 for success).
+func sendRaw(t *testing.T, srv *bmlbtest.Server, req *bmlb.CreateBmListenersRequest) int {
+	params, err := bmlb.RequestParams(req)
+	require.NoError(t, err)
+	form := url.Values{"Action": {"CreateBmListeners"}, "Region": {"bj"}, "Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)},
+		"Nonce": {strconv.FormatInt(time.Now().UnixNano()%1e15+1, 10)}, "SecretId": {bmlbtest.DefaultSecretID}, "SignatureMethod": {signing.HmacSHA256}}
+	for _, p := range params {
+		form.Set(p.Name, p.Value)
+	}
+	u, _ := url.Parse(srv.URL)
+	form.Set("Signature", signing.TencentV2Signature("POST", u.Host, u.Path, signing.ParamsFromValues(form), bmlbtest.DefaultSecretKey, signing.HmacSHA256))
+	resp, err := http.PostForm(srv.URL, form)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var answer struct {
+		Code int `json:"code"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&answer))
+	return answer.Code
+}
+
+// Warnings reports the page's "takes effect only when" fields, which the
+// service accepts and ignores.
+func TestWarnings_TakesEffectOnlyWhen(t *testing.T) {
+	l := validListener()
+	l.CustomHealthSwitch, l.LineSeparatorType, l.InputType, l.HealthRequest = true, 1, bmlb.InputTypeHexadecimal, "0a"
+	other := validListener()
+	other.LoadBalancerPort, other.HealthRequest = 2000, "GET /"
+	req := &bmlb.CreateBmListenersRequest{LoadBalancerID: "lb-1", Listeners: []bmlb.Listener{l, other}}
+	require.NoError(t, req.Validate())
+	assert.Equal(t, []string{
+		"Listeners[0].CustomHealthSwitch: takes effect only with HealthSwitch (the page)",
+		"Listeners[0].LineSeparatorType: applies only to InputType text (the page)",
+		"Listeners[1].HealthRequest: describes a custom health check, which is off (CustomHealthSwitch)",
+	}, req.Warnings())
+	assert.Empty(t, seedExample().Warnings(), "the page's own example warns of nothing")
+	var nilReq *bmlb.CreateBmListenersRequest
+	assert.Empty(t, nilReq.Warnings())
 }
 
 func TestValidate_RequestRules(t *testing.T) {
@@ -253,15 +311,22 @@ func TestCreateBmListeners_EveryErrorCodeIsMapped(t *testing.T) {
 	page := []bmlb.ErrorCode{bmlb.ErrInvalidParameter, bmlb.ErrInternalErrorCCDBAbnormal, bmlb.ErrInvalidParameterCCDBLBNotExist,
 		bmlb.ErrIncorrectStatusLBWrongStatus, bmlb.ErrInvalidResourceListenerNumberOverLimit, bmlb.ErrInvalidParameterVportIsDuplicate}
 	for _, code := range page {
-		// By codeDesc alone, and by the module code in the message alone.
+		// By codeDesc alone, by the module code in the message alone, and by
+		// the module code in "code" (number or string) alone.
 		for _, body := range []string{
 			fmt.Sprintf(`{"code":%d,"message":"m","codeDesc":"%s"}`, code.Code, code.Desc),
 			fmt.Sprintf(`{"code":%d,"message":"(%d)m","codeDesc":"Other"}`, code.Code, code.Module),
+			fmt.Sprintf(`{"code":%d,"message":"m"}`, code.Module),
+			fmt.Sprintf(`{"code":"%d","message":"m","codeDesc":""}`, code.Module),
 		} {
 			c, mock := newMockClient(t, bmlb.WithMaxAttempts(1))
 			mock.RegisterResponder(http.MethodPost, mockEndpoint, httpmock.NewStringResponder(200, body))
 			_, err := c.CreateBmListeners(context.Background(), seedExample())
 			assert.ErrorIs(t, err, code, body)
+			var op *bmlb.OperationError
+			require.ErrorAs(t, err, &op)
+			// 9006 is the service's internal error: deliberately "may have applied".
+			assert.Equal(t, code == bmlb.ErrInternalErrorCCDBAbnormal, op.MayHaveApplied, body)
 			for _, other := range page {
 				if other != code && other.Desc != "InvalidParameter" {
 					assert.False(t, errors.Is(err, other), "%v must not match %v", code, other)

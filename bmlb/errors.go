@@ -112,7 +112,9 @@ func (e *APIError) Is(target error) bool {
 		return false
 	}
 	if t.Module != 0 {
-		return e.ModuleCode == t.Module || e.CodeDesc == t.Desc
+		// How a module code is packed is not documented: match it in code,
+		// as the message's "(NNNN)" prefix, or by codeDesc.
+		return e.ModuleCode == t.Module || e.Code == t.Module || e.CodeDesc == t.Desc
 	}
 	if t.Code == ErrAuthFailure.Code {
 		return e.Code >= 4100 && e.Code <= 4110
@@ -120,10 +122,14 @@ func (e *APIError) Is(target error) bool {
 	return e.Code == t.Code
 }
 
-// MayHaveApplied is true for a partial success (5400) and for internal
-// errors (6000), after which the task may exist.
+// MayHaveApplied is true for a partial success (5400) and for the
+// service's internal errors (6000, and the page's 9006
+// InternalError.CCDBAbnormal, however it arrives): the service failed while
+// handling the request, after which the task may exist. Deliberately
+// pessimistic for 9006, whose page says only "CCDB service abnormal":
+// EnsureBmListeners settles what such a failure left.
 func (e *APIError) MayHaveApplied() bool {
-	return e.Code == ErrPartialSuccess.Code || e.Code == ErrInternalError.Code
+	return e.Code == ErrPartialSuccess.Code || e.Code == ErrInternalError.Code || e.Is(ErrInternalErrorCCDBAbnormal)
 }
 
 // moduleCode reads "(-12013)..." at the start of a message.

@@ -1,7 +1,6 @@
 package bmlb
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"strconv"
 
@@ -70,21 +69,22 @@ type Listener struct {
 	// Bandwidth is the listener's bandwidth cap in Mbps, 0..1000, for
 	// fixed-bandwidth billing.
 	Bandwidth *int `url:"bandwidth,omitempty"`
-	// CustomHealthSwitch turns a custom health check on; it needs
-	// HealthSwitch.
+	// CustomHealthSwitch turns a custom health check on. It takes effect
+	// only with HealthSwitch; without it the service accepts and ignores it
+	// (see Warnings).
 	CustomHealthSwitch bool `url:"customHealthSwitch,int,omitempty"`
-	// InputType is the custom check's content type; needs
-	// CustomHealthSwitch.
+	// InputType is the custom check's content type, text or hexadecimal.
 	InputType InputType `url:"inputType,omitempty"`
 	// LineSeparatorType replaces line breaks of text content (1 LF, 2 CR,
-	// 3 LF+CR); needs InputType text.
+	// 3 LF+CR). It applies only to InputType text; otherwise the service
+	// ignores it (see Warnings).
 	LineSeparatorType int `url:"lineSeparatorType,omitempty"`
-	// HealthRequest is the custom check's request; needs CustomHealthSwitch.
+	// HealthRequest is the custom check's request.
 	HealthRequest string `url:"healthRequest,omitempty"`
-	// HealthResponse is the custom check's expected answer; needs
-	// CustomHealthSwitch.
+	// HealthResponse is the custom check's expected answer.
 	HealthResponse string `url:"healthResponse,omitempty"`
-	// ToaFlag turns TOA on (fullnat load balancers only).
+	// ToaFlag turns TOA on. It takes effect only on fullnat load balancers,
+	// which the client cannot tell; elsewhere the service ignores it.
 	ToaFlag bool `url:"toaFlag,int,omitempty"`
 }
 
@@ -232,36 +232,43 @@ func validateListener(v *validate.Collector, i int, l *Listener) {
 	if l.InputType != "" && l.InputType != InputTypeText && l.InputType != InputTypeHexadecimal {
 		v.Add(listenerField(i, "InputType"), ErrInvalidParameter, "must be text or hexadecimal, got %q", l.InputType)
 	}
-	// The page: a custom check only takes effect with health checks on, and
-	// the separator only for text; setting them where the service would
-	// silently ignore them is a mistake.
-	if l.CustomHealthSwitch && !l.HealthSwitch {
-		v.Add(listenerField(i, "CustomHealthSwitch"), ErrInvalidParameter, "needs HealthSwitch")
+	// The page's "takes effect only when" fields (a custom check needs
+	// health checks on; the separator needs text content) are not
+	// rejections: the service accepts and ignores them. Warnings reports
+	// them. The page gives no format for hexadecimal content either.
+}
+
+// Warnings lists what the service accepts but, by the page, ignores or
+// probably ignores: fields that take effect only with another one set.
+// They are not errors (Validate passes them and the request is sent);
+// read them to catch a setting that will do nothing.
+func (r *CreateBmListenersRequest) Warnings() []string {
+	if r == nil {
+		return nil
 	}
-	if !l.CustomHealthSwitch {
-		for _, f := range []struct {
-			name string
-			set  bool
-		}{
-			{"InputType", l.InputType != ""}, {"LineSeparatorType", l.LineSeparatorType != 0},
-			{"HealthRequest", l.HealthRequest != ""}, {"HealthResponse", l.HealthResponse != ""},
-		} {
-			if f.set {
-				v.Add(listenerField(i, f.name), ErrInvalidParameter, "needs CustomHealthSwitch")
+	var w []string
+	for i := range r.Listeners {
+		l := &r.Listeners[i]
+		// "该字段在健康检查开启的情况下才生效"
+		if l.CustomHealthSwitch && !l.HealthSwitch {
+			w = append(w, listenerField(i, "CustomHealthSwitch")+": takes effect only with HealthSwitch (the page)")
+		}
+		// "探测内容类型为文本方式时"
+		if l.LineSeparatorType != 0 && l.InputType != InputTypeText {
+			w = append(w, listenerField(i, "LineSeparatorType")+": applies only to InputType text (the page)")
+		}
+		if !l.CustomHealthSwitch {
+			for _, f := range []struct {
+				name string
+				set  bool
+			}{{"InputType", l.InputType != ""}, {"HealthRequest", l.HealthRequest != ""}, {"HealthResponse", l.HealthResponse != ""}} {
+				if f.set {
+					w = append(w, listenerField(i, f.name)+": describes a custom health check, which is off (CustomHealthSwitch)")
+				}
 			}
 		}
 	}
-	if l.LineSeparatorType != 0 && l.InputType != InputTypeText {
-		v.Add(listenerField(i, "LineSeparatorType"), ErrInvalidParameter, "applies only to InputType text")
-	}
-	if l.InputType == InputTypeHexadecimal {
-		if _, err := hex.DecodeString(l.HealthRequest); err != nil {
-			v.Add(listenerField(i, "HealthRequest"), ErrInvalidParameter, "must be hexadecimal: %v", err)
-		}
-		if _, err := hex.DecodeString(l.HealthResponse); err != nil {
-			v.Add(listenerField(i, "HealthResponse"), ErrInvalidParameter, "must be hexadecimal: %v", err)
-		}
-	}
+	return w
 }
 
 // wireParams is the request as the service names its parameters.

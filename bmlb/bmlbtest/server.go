@@ -543,13 +543,6 @@ func checkListener(i int, l map[string]string) *apiError {
 	if t := l["inputType"]; t != "" && t != "text" && t != "hexadecimal" {
 		return bad("inputType")
 	}
-	if l["inputType"] == "hexadecimal" {
-		for _, f := range []string{"healthRequest", "healthResponse"} {
-			if _, err := hex.DecodeString(l[f]); err != nil {
-				return bad(f)
-			}
-		}
-	}
 	return nil
 }
 
