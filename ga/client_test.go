@@ -105,7 +105,7 @@ func TestCreateListener_PortRangesAreOneBased(t *testing.T) {
 		PortRanges: []ga.PortRange{{10, 10}, {20, 25}, {30, 30}, {40, 40}},
 	})
 	require.NoError(t, err)
-	assert.Equal(t, "tcp", form.Get("Protocol"), "empty Protocol is sent as tcp")
+	assert.NotContains(t, form, "Protocol", "an empty Protocol is not sent: the page gives it no default")
 	assert.Equal(t, "true", form.Get("ProxyProtocol"))
 	assert.Equal(t, "20", form.Get("PortRanges.2.FromPort"))
 	assert.Equal(t, "25", form.Get("PortRanges.2.ToPort"))
@@ -320,6 +320,22 @@ func TestEndToEnd_Quota(t *testing.T) {
 	}
 	_, err := c.CreateListener(context.Background(), &ga.CreateListenerRequest{AcceleratorID: "ga-1", PortRanges: []ga.PortRange{{3, 3}}})
 	assert.ErrorIs(t, err, ga.ErrQuotaExceededListener)
+}
+
+// QuotaExceeded.ListenerPort: the accelerator's listeners hold at most the
+// port quota together.
+func TestEndToEnd_PortQuota(t *testing.T) {
+	t.Parallel()
+	srv := gatest.NewServer(gatest.WithListenerPortQuota(20))
+	defer srv.Close()
+	srv.AddAccelerator("ga-1")
+	c := newFakeClient(t, srv)
+	_, err := c.CreateListener(context.Background(), &ga.CreateListenerRequest{AcceleratorID: "ga-1", PortRanges: []ga.PortRange{{1, 10}, {21, 25}}})
+	require.NoError(t, err)
+	_, err = c.CreateListener(context.Background(), &ga.CreateListenerRequest{AcceleratorID: "ga-1", PortRanges: []ga.PortRange{{100, 105}}})
+	assert.ErrorIs(t, err, ga.ErrQuotaExceededListenerPort, "15 + 6 ports > 20")
+	_, err = c.CreateListener(context.Background(), &ga.CreateListenerRequest{AcceleratorID: "ga-1", PortRanges: []ga.PortRange{{100, 104}}})
+	assert.NoError(t, err, "15 + 5 ports = 20")
 }
 
 func TestEndToEnd_ResetAfterApplyIsRetriedWithTheSameToken(t *testing.T) {

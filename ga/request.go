@@ -68,20 +68,26 @@ type CreateListenerRequest struct {
 	// AcceleratorID is the accelerator to add the listener to. Required.
 	AcceleratorID string
 	// Name: 2 to 128 characters, starting with a letter or a Chinese
-	// character, then letters, Chinese characters, digits, "_" and "-".
+	// character, then letters, Chinese characters, digits, "_" and "-". A
+	// Chinese character is a CJK ideograph (Han script with the Unicode
+	// Ideographic property: unified ideographs and extensions, compatibility
+	// ideographs, 〇); radicals and marks such as 々 are not.
 	Name string
 	// Description is free text.
 	Description string
 	// ClientAffinity is empty (none) or ClientAffinitySourceIP.
 	ClientAffinity ClientAffinity
-	// Protocol is tcp, udp, http or https; empty means tcp.
+	// Protocol is tcp, udp, http or https. Empty sends none: the page
+	// gives no default, so the service chooses (the rules of http, https
+	// and udp then do not apply).
 	Protocol Protocol
 	// ProxyProtocol passes the client's source IP to the endpoints.
 	ProxyProtocol bool
 	// PortRanges are the listener's ports: at least one range, ports
 	// 1..65499; http and https take one range of one port.
 	PortRanges []PortRange
-	// Certificates are required for https and allowed only there.
+	// Certificates are required for https. On other listeners the service
+	// ignores them ("仅HTTPS协议的监听需要配置该参数"); Warnings reports that.
 	Certificates []Certificate
 }
 
@@ -121,6 +127,16 @@ const (
 // udpReservedPorts may not be in a UDP listener's ranges.
 var udpReservedPorts = []int{250, 4789, 4790}
 
+// Warnings lists what the service accepts but, by the page, ignores:
+// Certificates on a listener that is not https. Not errors: Validate
+// passes them and the request is sent.
+func (r *CreateListenerRequest) Warnings() []string {
+	if r == nil || r.Protocol == ProtocolHTTPS || len(r.Certificates) == 0 {
+		return nil
+	}
+	return []string{"Certificates: only https listeners use certificates (the page); the service ignores them here"}
+}
+
 // Validate checks every rule of the API page and returns all violations at
 // once as a *ValidationError, or nil.
 func (r *CreateListenerRequest) Validate() error {
@@ -142,12 +158,8 @@ func (r *CreateListenerRequest) Validate() error {
 	if r.ClientAffinity != "" && r.ClientAffinity != ClientAffinitySourceIP {
 		v.Add("ClientAffinity", ErrInvalidParameter, "must be empty or %s, got %q", ClientAffinitySourceIP, r.ClientAffinity)
 	}
-	protocol := r.protocol()
-	knownProtocol := false
-	for _, p := range protocol.Values() {
-		knownProtocol = knownProtocol || p == protocol
-	}
-	if !knownProtocol {
+	protocol := r.Protocol
+	if protocol != "" && !slices.Contains(protocol.Values(), protocol) {
 		v.Add("Protocol", ErrProtocalIllegalListener, "must be tcp, udp, http or https, got %q", r.Protocol)
 	}
 	validatePortRanges(&v, protocol, r.PortRanges)
@@ -155,12 +167,6 @@ func (r *CreateListenerRequest) Validate() error {
 	return v.Err(serviceNameShort, requestTypeName)
 }
 
-func (r *CreateListenerRequest) protocol() Protocol {
-	if r.Protocol == "" {
-		return ProtocolTCP
-	}
-	return r.Protocol
-}
 
 func validateClientToken(v *validate.Collector, token string) {
 	if len(token) > maxClientToken {
@@ -185,15 +191,27 @@ func validateName(v *validate.Collector, name string) {
 		v.Add("Name", ErrInvalidParameter, "must be %d to %d characters, got %d", minNameChars, maxNameChars, n)
 	}
 	first, _ := utf8.DecodeRuneInString(name)
-	if !isASCIILetter(first) && !unicode.Is(unicode.Han, first) {
+	if !isASCIILetter(first) && !isChineseCharacter(first) {
 		v.Add("Name", ErrInvalidParameter, "must start with a letter or a Chinese character, got %q", first)
 	}
 	if i := strings.IndexFunc(name, func(c rune) bool {
-		return !isASCIILetter(c) && !unicode.Is(unicode.Han, c) && !('0' <= c && c <= '9') && c != '_' && c != '-'
+		return !isASCIILetter(c) && !isChineseCharacter(c) && !('0' <= c && c <= '9') && c != '_' && c != '-'
 	}); i >= 0 {
 		c, _ := utf8.DecodeRuneInString(name[i:])
 		v.Add("Name", ErrInvalidParameter, "may hold only letters, Chinese characters, digits, _ and -, got %q", c)
 	}
+}
+
+// isChineseCharacter is what the SDK takes "中文" in the page's name rule
+// to mean: a CJK ideograph, that is a character of the Han script with the
+// Unicode Ideographic property — the unified ideographs and all their
+// extensions, the compatibility ideographs, and 〇. Radicals (⺀, ⼀) and
+// marks such as 々 are Han but not ideographs, so they are not. Where the
+// page is vague the SDK leans to accepting: a name the service refuses
+// costs one round trip and a typed InvalidParameter; one the SDK refused
+// wrongly could never be sent.
+func isChineseCharacter(c rune) bool {
+	return unicode.Is(unicode.Han, c) && unicode.Is(unicode.Ideographic, c)
 }
 
 func isASCIILetter(c rune) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
@@ -282,15 +300,14 @@ func portRangeField(i int, field string) string {
 	return name
 }
 
+// validateCertificates: "仅HTTPS协议的监听需要配置该参数" — an https listener
+// needs one; on others they are ignored, not refused (see Warnings).
 func validateCertificates(v *validate.Collector, protocol Protocol, certs []Certificate) {
 	if protocol != ProtocolHTTPS {
-		if len(certs) > 0 {
-			v.Add("Certificates", ErrInvalidParameter, "only https listeners take certificates")
-		}
 		return
 	}
 	if len(certs) == 0 {
-		v.Add("Certificates", ErrInvalidParameter, "an https listener needs a certificate")
+		v.Add("Certificates", ErrMissingParameter, "an https listener needs a certificate")
 	}
 	for i, c := range certs {
 		if c.ID == "" {
@@ -307,7 +324,7 @@ type wireParams struct {
 	Name           string                        `url:"Name,omitempty"`
 	Description    string                        `url:"Description,omitempty"`
 	ClientAffinity ClientAffinity                `url:"ClientAffinity,omitempty"`
-	Protocol       Protocol                      `url:"Protocol"`
+	Protocol       Protocol                      `url:"Protocol,omitempty"`
 	ProxyProtocol  bool                          `url:"ProxyProtocol"`
 	PortRanges     flatten.OneBased[PortRange]   `url:"PortRanges"`
 	Certificates   flatten.OneBased[Certificate] `url:"Certificates,omitempty"`
@@ -326,7 +343,7 @@ func (r *CreateListenerRequest) params(token string) (signing.Params, error) {
 		Name:           r.Name,
 		Description:    r.Description,
 		ClientAffinity: r.ClientAffinity,
-		Protocol:       r.protocol(),
+		Protocol:       r.Protocol,
 		ProxyProtocol:  r.ProxyProtocol,
 		PortRanges:     r.PortRanges,
 		Certificates:   r.Certificates,

@@ -1,14 +1,21 @@
 package ga_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/listenerkit/listenerkit-go/ga"
+	"github.com/listenerkit/listenerkit-go/ga/gatest"
+	"github.com/listenerkit/listenerkit-go/signing"
 )
 
 func validRequest() *ga.CreateListenerRequest {
@@ -89,21 +96,45 @@ func TestValidate_Rules(t *testing.T) {
 		}, "", ""},
 		{"https needs a certificate", func(r *ga.CreateListenerRequest) {
 			r.Protocol, r.PortRanges = ga.ProtocolHTTPS, []ga.PortRange{{443, 443}}
-		}, "Certificates", ga.ErrInvalidParameter},
-		{"certificates only with https", func(r *ga.CreateListenerRequest) { r.Certificates = []ga.Certificate{{"c"}} }, "Certificates", ga.ErrInvalidParameter},
+		}, "Certificates", ga.ErrMissingParameter},
+		// "仅HTTPS协议的监听需要配置该参数": needed by https, ignored elsewhere (Warnings says so).
+		{"certificates on tcp are accepted", func(r *ga.CreateListenerRequest) { r.Certificates = []ga.Certificate{{"c"}} }, "", ""},
+		// The page gives Protocol no default: empty is sent as nothing, and no protocol's own rules apply.
+		{"Protocol empty", func(r *ga.CreateListenerRequest) { r.Protocol = ""; r.PortRanges = []ga.PortRange{{4789, 4789}} }, "", ""},
+		// "以大小写字母或中文开头": a Chinese character is a CJK ideograph.
+		{"Name starts with 中", func(r *ga.CreateListenerRequest) { r.Name = "中a" }, "", ""},
+		{"Name starts with Ext A 䶵", func(r *ga.CreateListenerRequest) { r.Name = "䶵a" }, "", ""},
+		{"Name starts with Ext B 𠀀", func(r *ga.CreateListenerRequest) { r.Name = "𠀀a" }, "", ""},
+		{"Name starts with compatibility 豈", func(r *ga.CreateListenerRequest) { r.Name = "豈a" }, "", ""},
+		{"Name starts with 〇", func(r *ga.CreateListenerRequest) { r.Name = "〇a" }, "", ""},
+		{"Name may not start with 々", func(r *ga.CreateListenerRequest) { r.Name = "々a" }, "Name", ga.ErrInvalidParameter},
+		{"Name may not start with radical ⺀", func(r *ga.CreateListenerRequest) { r.Name = "⺀a" }, "Name", ga.ErrInvalidParameter},
+		{"Name may not start with Kangxi radical ⼀", func(r *ga.CreateListenerRequest) { r.Name = "⼀a" }, "Name", ga.ErrInvalidParameter},
+		{"Name may not start with katakana", func(r *ga.CreateListenerRequest) { r.Name = "アa" }, "Name", ga.ErrInvalidParameter},
+		{"Name may not start with hangul", func(r *ga.CreateListenerRequest) { r.Name = "한a" }, "Name", ga.ErrInvalidParameter},
+		{"Name may not start with é", func(r *ga.CreateListenerRequest) { r.Name = "éa" }, "Name", ga.ErrInvalidParameter},
+		{"Name may not hold 々", func(r *ga.CreateListenerRequest) { r.Name = "a々" }, "Name", ga.ErrInvalidParameter},
+		{"Name may not start with -", func(r *ga.CreateListenerRequest) { r.Name = "-abc" }, "Name", ga.ErrInvalidParameter},
 		{"certificate id required", func(r *ga.CreateListenerRequest) {
 			r.Protocol, r.PortRanges, r.Certificates = ga.ProtocolHTTPS, []ga.PortRange{{443, 443}}, []ga.Certificate{{""}}
 		}, "Certificates[0].ID", ga.ErrMissingParameter},
 	}
-	for _, tc := range cases {
+	srv := gatest.NewServer(gatest.WithListenerQuota(1 << 20))
+	defer srv.Close()
+	for n, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := validRequest()
+			r.AcceleratorID = fmt.Sprintf("ga-case-%d", n) // a fresh accelerator per case, for the fake
+			srv.AddAccelerator(r.AcceleratorID)
 			tc.mutate(r)
 			err := r.Validate()
+			fakeCode := sendRaw(t, srv, r) // the same request, unvalidated, to the fake
 			if tc.field == "" {
 				assert.NoError(t, err)
+				assert.Empty(t, fakeCode, "the fake accepts it too")
 				return
 			}
+			assert.Equal(t, string(tc.code), fakeCode, "the fake refuses it with the same code")
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.code)
 			var ve *ga.ValidationError
@@ -120,6 +151,48 @@ func TestValidate_Rules(t *testing.T) {
 			assert.Contains(t, err.Error(), string(tc.code))
 		})
 	}
+}
+
+// sendRaw signs r's parameters as they are and sends them to the fake,
+// returning the answer's Code ("" for success).
+func sendRaw(t *testing.T, srv *gatest.Server, r *ga.CreateListenerRequest) string {
+	params, err := ga.RequestParams(r, r.ClientToken)
+	require.NoError(t, err)
+	form := url.Values{"Action": {"CreateListener"}, "Version": {ga.APIVersion}, "Format": {"JSON"}, "AccessKeyId": {gatest.DefaultAccessKeyID},
+		"SignatureMethod": {"HMAC-SHA1"}, "SignatureVersion": {"1.0"}, "SignatureNonce": {fmt.Sprint(time.Now().UnixNano())},
+		"Timestamp": {time.Now().UTC().Format("2006-01-02T15:04:05Z")}}
+	for _, p := range params {
+		if p.Value != "" {
+			form.Set(p.Name, p.Value)
+		}
+	}
+	form.Set("Signature", signing.AlibabaRPCSignature("POST", signing.ParamsFromValues(form), gatest.DefaultAccessKeySecret))
+	resp, err := http.PostForm(srv.URL, form)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var answer struct{ Code string }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&answer))
+	return answer.Code
+}
+
+func TestWarnings_CertificatesOffHTTPS(t *testing.T) {
+	r := validRequest()
+	r.Certificates = []ga.Certificate{{ID: "449-cn-hangzhou"}}
+	assert.Len(t, r.Warnings(), 1)
+	r.Protocol, r.PortRanges = ga.ProtocolHTTPS, []ga.PortRange{{FromPort: 443, ToPort: 443}}
+	assert.Empty(t, r.Warnings())
+	assert.Empty(t, validRequest().Warnings())
+}
+
+func TestEmptyProtocolIsNotSent(t *testing.T) {
+	params, err := ga.RequestParams(validRequest(), "tok")
+	require.NoError(t, err)
+	assert.Empty(t, params.Get("Protocol"))
+	r := validRequest()
+	r.Protocol = ga.ProtocolUDP
+	params, err = ga.RequestParams(r, "tok")
+	require.NoError(t, err)
+	assert.Equal(t, "udp", params.Get("Protocol"))
 }
 
 func TestValidate_ReportsEveryViolationAtOnce(t *testing.T) {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/listenerkit/listenerkit-go/ga"
 	"github.com/listenerkit/listenerkit-go/internal/faults"
@@ -92,6 +94,7 @@ type Server struct {
 	faults *faults.Plan
 	nonces *replay.Guard
 
+	portQuota       int
 	activationDelay time.Duration
 	activationPolls int
 	busyWindow      time.Duration
@@ -127,6 +130,11 @@ func WithListenerQuota(n int) Option { return func(s *Server) { s.quota = n } }
 // WithClock replaces the fake's clock (for Timestamp checks, listener
 // activation and busy windows).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithListenerPortQuota sets how many ports an accelerator's listeners may
+// hold together; a create past it is refused with
+// QuotaExceeded.ListenerPort. Default 0: no port quota.
+func WithListenerPortQuota(n int) Option { return func(s *Server) { s.portQuota = n } }
 
 // WithActivationDelay sets how long a new listener stays init before
 // DescribeListener reports it active (default DefaultActivationDelay).
@@ -465,9 +473,24 @@ type request struct {
 }
 
 var (
-	nameRule  = regexp.MustCompile(`^[a-zA-Z\p{Han}][a-zA-Z0-9_\-\p{Han}]{1,127}$`)
 	indexRule = regexp.MustCompile(`^(PortRanges|Certificates)\.(\d+)\.(FromPort|ToPort|Id)$`)
 )
+
+// validName: "名称长度为2~128个字符，以大小写字母或中文开头，可包含数字、下划线（_）和短划线（-）",
+// a Chinese character being a CJK ideograph, as the client decides.
+func validName(name string) bool {
+	n := utf8.RuneCountInString(name)
+	if !utf8.ValidString(name) || n < 2 || n > 128 {
+		return false
+	}
+	for i, c := range name {
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || unicode.Is(unicode.Han, c) && unicode.Is(unicode.Ideographic, c)
+		if !letter && (i == 0 || !('0' <= c && c <= '9' || c == '_' || c == '-')) {
+			return false
+		}
+	}
+	return true
+}
 
 // parseRequest applies the API page's rules, in the service's way: the
 // first broken rule is the answer.
@@ -487,7 +510,7 @@ func parseRequest(form url.Values) (*request, *apiError) {
 	if len(req.token) > 64 || strings.IndexFunc(req.token, func(r rune) bool { return r > 127 }) >= 0 {
 		return nil, fail(ga.ErrInvalidParameter, "The specified ClientToken is invalid.")
 	}
-	if req.name != "" && !nameRule.MatchString(req.name) {
+	if req.name != "" && !validName(req.name) {
 		return nil, fail(ga.ErrInvalidParameter, "The specified Name is invalid.")
 	}
 	if a := form.Get("ClientAffinity"); a != "" && a != "SOURCE_IP" {
@@ -551,8 +574,8 @@ func parseRequest(form url.Values) (*request, *apiError) {
 	if e := checkRanges(req); e != nil {
 		return nil, e
 	}
-	if (req.protocol == "https") != (len(req.certificateIDs) > 0) {
-		return nil, fail(ga.ErrInvalidParameter, "Certificates are required for, and only for, https listeners.")
+	if req.protocol == "https" && len(req.certificateIDs) == 0 {
+		return nil, fail(ga.ErrMissingParameter, "Certificates is mandatory for https listeners.")
 	}
 	return req, nil
 }
@@ -636,6 +659,15 @@ func (s *Server) apply(req *request, form url.Values) (string, *apiError) {
 	}
 	if len(a.listeners) >= s.quota {
 		return "", fail(ga.ErrQuotaExceededListener, "The maximum number of listeners is exceeded.")
+	}
+	if s.portQuota > 0 {
+		held := 0
+		for _, l := range a.listeners {
+			held += totalPorts(l.PortRanges)
+		}
+		if held+totalPorts(req.ranges) > s.portQuota {
+			return "", fail(ga.ErrQuotaExceededListenerPort, "The maximum number of listener ports is exceeded.")
+		}
 	}
 	for _, l := range a.listeners {
 		if family(l.Protocol) != family(req.protocol) {
