@@ -167,7 +167,6 @@ func (r *CreateListenerRequest) Validate() error {
 	return v.Err(serviceNameShort, requestTypeName)
 }
 
-
 func validateClientToken(v *validate.Collector, token string) {
 	if len(token) > maxClientToken {
 		v.Add("ClientToken", ErrInvalidParameter, "at most %d characters, got %d", maxClientToken, len(token))
