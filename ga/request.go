@@ -329,13 +329,14 @@ type wireParams struct {
 	Certificates   flatten.OneBased[Certificate] `url:"Certificates,omitempty"`
 }
 
-// params flattens a validated request, with token as its ClientToken.
-func (r *CreateListenerRequest) params(token string) (signing.Params, error) {
+// wire is the request as the service names its parameters, with token as
+// its ClientToken.
+func (r *CreateListenerRequest) wire(token string) wireParams {
 	region := r.RegionID
 	if region == "" {
 		region = DefaultRegionID
 	}
-	return flatten.Values(&wireParams{
+	return wireParams{
 		RegionID:       region,
 		ClientToken:    token,
 		AcceleratorID:  r.AcceleratorID,
@@ -346,5 +347,11 @@ func (r *CreateListenerRequest) params(token string) (signing.Params, error) {
 		ProxyProtocol:  r.ProxyProtocol,
 		PortRanges:     r.PortRanges,
 		Certificates:   r.Certificates,
-	})
+	}
+}
+
+// params flattens a validated request, with token as its ClientToken.
+func (r *CreateListenerRequest) params(token string) (signing.Params, error) {
+	w := r.wire(token)
+	return flatten.Values(&w)
 }

@@ -2,9 +2,11 @@
 // parameter lists both services take.
 //
 // Struct fields carry `url:"Name,omitempty"` tags (the syntax of
-// go-querystring, which this package replaced: it reflected over every tag
-// on every call, and built a map, a key string and a slice per parameter,
-// which was most of a request's local cost). Lists of structs use
+// go-querystring, which this package replaced on the request path: it
+// reflected over every tag on every call, and built a map, a key string and
+// a slice per parameter, which was most of a request's local cost).
+// go-querystring stays as the reference the tests check this package
+// against: the list types implement its query.Encoder. Lists of structs use
 // [OneBased] (Alibaba: PortRanges.1.FromPort) or [ZeroBased] (Tencent:
 // listeners.0.loadBalancerPort); the only difference between the providers
 // is the first index.
@@ -22,12 +24,15 @@ package flatten
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/google/go-querystring/query"
 
 	"github.com/listenerkit/listenerkit-go/signing"
 )
@@ -40,6 +45,32 @@ type ZeroBased[T any] []T
 
 func (OneBased[T]) firstIndex() int  { return 1 }
 func (ZeroBased[T]) firstIndex() int { return 0 }
+
+// EncodeValues encodes the list for go-querystring (query.Encoder), which
+// the tests use as the slow, obviously-right reference for this package:
+// query.Values of a request must equal what Values makes of it.
+func (l OneBased[T]) EncodeValues(key string, v *url.Values) error { return encodeList(key, 1, l, v) }
+
+// EncodeValues is OneBased's, from index 0.
+func (l ZeroBased[T]) EncodeValues(key string, v *url.Values) error { return encodeList(key, 0, l, v) }
+
+// encodeList adds key.N.field for every field go-querystring encodes of
+// each element, N counting from first.
+func encodeList[T any](key string, first int, list []T, v *url.Values) error {
+	for i, elem := range list {
+		fields, err := query.Values(elem)
+		if err != nil {
+			return err
+		}
+		prefix := key + "." + strconv.Itoa(first+i) + "."
+		for name, values := range fields {
+			for _, value := range values {
+				v.Add(prefix+name, value)
+			}
+		}
+	}
+	return nil
+}
 
 // indexed is what both list types share.
 type indexed interface{ firstIndex() int }
