@@ -17,5 +17,11 @@
 //	go run ./examples/quickstart
 //	go test ./...
 //
-// This package itself holds no code.
+// This package holds only the module's [Version].
 package listenerkit
+
+// Version is this module's version. Both clients send it in their
+// User-Agent ("listenerkit-go/<Version> (<Go version>; <os>/<arch>)"),
+// which ga.WithUserAgent and bmlb.WithUserAgent extend with an
+// application's own name.
+const Version = "0.2.0"

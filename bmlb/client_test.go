@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	listenerkit "github.com/listenerkit/listenerkit-go"
 	"github.com/listenerkit/listenerkit-go/bmlb"
 	"github.com/listenerkit/listenerkit-go/bmlb/bmlbtest"
 	"github.com/listenerkit/listenerkit-go/signing"
@@ -556,4 +558,19 @@ func seedExampleFor(id string) *bmlb.CreateBmListenersRequest {
 	r := seedExample()
 	r.LoadBalancerID = id
 	return r
+}
+
+func TestWithUserAgent(t *testing.T) {
+	c, mock := newMockClient(t, bmlb.WithUserAgent("billing/1.4"))
+	var ua string
+	mock.RegisterResponder(http.MethodPost, mockEndpoint, func(r *http.Request) (*http.Response, error) {
+		ua = r.Header.Get("User-Agent")
+		return httpmock.NewStringResponse(200, `{"code":0,"requestId":7}`), nil
+	})
+	_, err := c.CreateBmListeners(context.Background(), seedExample())
+	require.NoError(t, err)
+	assert.True(t, strings.HasSuffix(ua, ") billing/1.4"), ua)
+	assert.Contains(t, ua, "listenerkit-go/"+listenerkit.Version)
+	_, err = bmlb.NewClient(bmlb.WithRegion("bj"), bmlb.WithUserAgent(""))
+	assert.Error(t, err)
 }

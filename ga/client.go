@@ -112,6 +112,14 @@ func WithBusyAcceleratorWait(maxWait time.Duration) Option {
 	}
 }
 
+// WithUserAgent appends app, an application's name and version such as
+// "billing/1.4", to the User-Agent every request carries
+// ("listenerkit-go/<version> (<go>; <os>/<arch>) billing/1.4"), so the
+// vendor's logs can tell your traffic apart.
+func WithUserAgent(app string) Option {
+	return func(c *config) error { return c.transport.SetUserAgent(app) }
+}
+
 // WithWaiterDelays sets the shortest and longest pause between a waiter's
 // polls (defaults 1s and 15s); the pause doubles per poll, with jitter.
 func WithWaiterDelays(minDelay, maxDelay time.Duration) Option {

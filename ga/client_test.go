@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	listenerkit "github.com/listenerkit/listenerkit-go"
 	"github.com/listenerkit/listenerkit-go/ga"
 	"github.com/listenerkit/listenerkit-go/ga/gatest"
 	"github.com/listenerkit/listenerkit-go/signing"
@@ -431,4 +432,19 @@ func TestEndToEnd_FailedCallReportsItsTokenForASafeRetry(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, srv.ListenerCount("ga-1"), "the same listener, not a second")
 	assert.Equal(t, srv.Listeners("ga-1")[0].ID, resp.ListenerID)
+}
+
+func TestWithUserAgent(t *testing.T) {
+	c, mock := newMockClient(t, ga.WithUserAgent("billing/1.4"))
+	var ua string
+	mock.RegisterResponder(http.MethodPost, mockEndpoint+"/", func(r *http.Request) (*http.Response, error) {
+		ua = r.Header.Get("User-Agent")
+		return httpmock.NewStringResponse(200, `{"RequestId":"r","ListenerId":"lsr-1"}`), nil
+	})
+	_, err := c.CreateListener(context.Background(), validRequest())
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(ua, "listenerkit-go/"+listenerkit.Version+" ("), ua)
+	assert.True(t, strings.HasSuffix(ua, ") billing/1.4"), ua)
+	_, err = ga.NewClient(ga.WithUserAgent("bad\r\nheader"))
+	assert.Error(t, err)
 }

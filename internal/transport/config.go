@@ -24,8 +24,6 @@ const (
 	MaxRetryAfter = 30 * time.Second
 	// MaxResponseBytes bounds every response body.
 	MaxResponseBytes = 1 << 20
-	// Version is this module's version, sent in the User-Agent.
-	Version = "0.1.0"
 )
 
 // Config is what a provider's options set. The setters check their input so
@@ -40,6 +38,7 @@ type Config struct {
 	backoffMax  time.Duration
 	waitMin     time.Duration
 	waitMax     time.Duration
+	userAgent   string
 }
 
 // NewConfig returns the defaults for a provider whose service lives at
@@ -128,6 +127,22 @@ func (c *Config) SetBackoff(base, maxDelay time.Duration) error {
 		return fmt.Errorf("backoff base %v and max %v: need 0 < base <= max", base, maxDelay)
 	}
 	c.backoffBase, c.backoffMax = base, maxDelay
+	return nil
+}
+
+// SetUserAgent appends app (an application's name and version, such as
+// "billing/1.4") to the SDK's User-Agent: 1 to 128 printable ASCII
+// characters.
+func (c *Config) SetUserAgent(app string) error {
+	if app == "" || len(app) > 128 {
+		return fmt.Errorf("user agent %q: 1 to 128 characters", app)
+	}
+	for i := 0; i < len(app); i++ {
+		if app[i] < ' ' || app[i] > '~' {
+			return fmt.Errorf("user agent %q: printable ASCII only", app)
+		}
+	}
+	c.userAgent = app
 	return nil
 }
 

@@ -297,3 +297,16 @@ func TestNilContextIsAnError(t *testing.T) {
 	err := c.Do(nil, "Act", nil, &testOut{}) //nolint:staticcheck
 	assert.ErrorContains(t, err, "nil context.Context")
 }
+
+func TestUserAgentNamesTheModuleAndTheApplication(t *testing.T) {
+	s := newServer(t, reply(200, `{"id":"x"}`))
+	c := newTestClient(t, s.URL, testDialect(never), func(c *Config) { require.NoError(t, c.SetUserAgent("billing/1.4")) })
+	require.NoError(t, c.Do(context.Background(), "Act", nil, &testOut{}))
+	ua := s.requests[0].header.Get("User-Agent")
+	assert.Regexp(t, `^listenerkit-go/\d+\.\d+\.\d+ \(go[^;]+; \w+/\w+\) billing/1\.4$`, ua)
+
+	cfg := NewConfig("https://example.test", signing.NewStaticCredentials("a", "b", ""))
+	for _, bad := range []string{"", "a\nb", strings.Repeat("x", 129), "名前"} {
+		assert.Error(t, cfg.SetUserAgent(bad), "%q", bad)
+	}
+}

@@ -44,6 +44,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	listenerkit "github.com/listenerkit/listenerkit-go"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
 
@@ -146,7 +147,7 @@ func New(cfg *Config, d Dialect) (*Client, error) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	hc.Transport = noReplay{base: hc.Transport}
 	rc := resty.NewWithClient(hc).
-		SetHeader("User-Agent", UserAgent()).
+		SetHeader("User-Agent", UserAgent(cfg.userAgent)).
 		SetHeader("Accept", "application/json").
 		SetHeader("Content-Type", "application/x-www-form-urlencoded").
 		SetResponseBodyLimit(MaxResponseBytes).
@@ -183,9 +184,14 @@ func (c *Client) WithEndpoint(endpoint *url.URL) *Client {
 	return &copied
 }
 
-// UserAgent names this module, its version and the Go runtime.
-func UserAgent() string {
-	return "listenerkit-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+// UserAgent names this module, its version and the Go runtime, then app
+// when it is set.
+func UserAgent(app string) string {
+	ua := "listenerkit-go/" + listenerkit.Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+	if app != "" {
+		ua += " " + app
+	}
+	return ua
 }
 
 // Do sends one call: params are the operation's own parameters, best sorted

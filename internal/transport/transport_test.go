@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	listenerkit "github.com/listenerkit/listenerkit-go"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
 
@@ -158,7 +159,7 @@ func TestDo_SuccessSignsAndSendsForm(t *testing.T) {
 	assert.Equal(t, "a b&c=监听", got.params.Get("Name"), "values arrive byte-exact, encoded once")
 	assert.Equal(t, "Act", got.params.Get("Action"))
 	assert.Equal(t, testToken, got.params.Get("Token"))
-	assert.Contains(t, got.header.Get("User-Agent"), "listenerkit-go/"+Version)
+	assert.Contains(t, got.header.Get("User-Agent"), "listenerkit-go/"+listenerkit.Version)
 	// The server can verify the signature over the host and path used.
 	sig := got.params.Get("Signature")
 	host := strings.TrimPrefix(s.URL, "http://")
