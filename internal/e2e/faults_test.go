@@ -1,4 +1,4 @@
-package listenerkit_test
+package e2e_test
 
 // Issue 6's properties that hold for both providers: cancellation, no
 // goroutine left behind, no secret in anything the module produces.
