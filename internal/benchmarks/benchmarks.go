@@ -101,7 +101,9 @@ func HTTPClient() *http.Client {
 }
 
 // Credentials are the benchmark's static keys.
-func Credentials() signing.CredentialsProvider { return signing.NewStaticCredentials(keyID, secret, "") }
+func Credentials() signing.CredentialsProvider {
+	return signing.NewStaticCredentials(keyID, secret, "")
+}
 
 // GARequest is a CreateListener of 4 ranges.
 func GARequest() *ga.CreateListenerRequest {
