@@ -31,6 +31,6 @@ func BenchmarkLocalWork(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		transport.SignedQuery(d, "CreateBmListeners", p, a)
+		transport.SignedQuery(nil, d, "CreateBmListeners", p, a)
 	}
 }

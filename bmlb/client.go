@@ -185,10 +185,13 @@ func (c *Client) CreateBmListeners(ctx context.Context, req *CreateBmListenersRe
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	params, err := req.params()
+	pooled := transport.GetParams()
+	defer transport.PutParams(pooled)
+	params, err := req.appendParams(*pooled)
 	if err != nil {
 		return nil, fmt.Errorf("bmlb: encoding CreateBmListenersRequest: %w", err)
 	}
+	*pooled = params
 	var out CreateBmListenersResponse
 	if err := c.t.Do(ctx, "CreateBmListeners", params, &out); err != nil {
 		return nil, err

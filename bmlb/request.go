@@ -277,6 +277,9 @@ type wireParams struct {
 	Listeners      flatten.ZeroBased[Listener] `url:"listeners"`
 }
 
-func (r *CreateBmListenersRequest) params() (signing.Params, error) {
-	return flatten.Values(&wireParams{LoadBalancerID: r.LoadBalancerID, Listeners: r.Listeners})
+func (r *CreateBmListenersRequest) params() (signing.Params, error) { return r.appendParams(nil) }
+
+// appendParams flattens the request onto dst (a pooled list).
+func (r *CreateBmListenersRequest) appendParams(dst signing.Params) (signing.Params, error) {
+	return flatten.Append(dst, &wireParams{LoadBalancerID: r.LoadBalancerID, Listeners: r.Listeners})
 }

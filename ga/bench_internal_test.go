@@ -25,6 +25,6 @@ func BenchmarkLocalWork(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		transport.SignedQuery(dialect, "CreateListener", p, a)
+		transport.SignedQuery(nil, dialect, "CreateListener", p, a)
 	}
 }

@@ -167,10 +167,13 @@ func (c *Client) CreateListener(ctx context.Context, req *CreateListenerRequest)
 	if token == "" {
 		token = newUUID()
 	}
-	params, err := req.params(token)
+	pooled := transport.GetParams()
+	defer transport.PutParams(pooled)
+	params, err := req.appendParams(*pooled, token)
 	if err != nil {
 		return nil, fmt.Errorf("ga: encoding CreateListenerRequest: %w", err)
 	}
+	*pooled = params
 	unlock, err := c.lockAccelerator(ctx, req.AcceleratorID, token)
 	if err != nil {
 		return nil, err

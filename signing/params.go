@@ -62,8 +62,12 @@ func (p Params) Sort() { slices.SortFunc(p, compareParams) }
 // MergeSorted returns a new list with the parameters of a and b, both
 // sorted, in sorted order: the cost of adding a few common parameters to a
 // long, already sorted list stays linear.
-func MergeSorted(a, b Params) Params {
-	out := make(Params, 0, len(a)+len(b))
+func MergeSorted(a, b Params) Params { return AppendMerged(make(Params, 0, len(a)+len(b)), a, b) }
+
+// AppendMerged is MergeSorted appending to out (which may come from a
+// pool).
+func AppendMerged(out, a, b Params) Params {
+	out = slices.Grow(out, len(a)+len(b))
 	for len(a) > 0 && len(b) > 0 {
 		if compareParams(b[0], a[0]) < 0 {
 			out, b = append(out, b[0]), b[1:]

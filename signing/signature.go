@@ -35,8 +35,10 @@ func AlibabaRPCStringToSign(httpMethod string, params Params) string {
 // AlibabaRPCSignature returns Base64(HMAC-SHA1(accessKeySecret+"&",
 // AlibabaRPCStringToSign(httpMethod, params))).
 func AlibabaRPCSignature(httpMethod string, params Params, accessKeySecret string) string {
-	msg := appendAlibabaStringToSign(make([]byte, 0, len(httpMethod)+64+params.EncodedLen()), httpMethod, params)
-	return hmacBase64(sha1.New, accessKeySecret+"&", msg)
+	buf := getScratch(len(httpMethod) + 8 + 3*params.EncodedLen()) // the canonical query is percent-encoded again
+	defer putScratch(buf)
+	*buf = appendAlibabaStringToSign(*buf, httpMethod, params)
+	return hmacBase64(sha1.New, accessKeySecret+"&", *buf)
 }
 
 func appendAlibabaStringToSign(dst []byte, httpMethod string, params Params) []byte {
@@ -132,7 +134,10 @@ func TencentV2Signature(httpMethod, host, path string, params Params, secretKey,
 	for _, kv := range params {
 		size += len(kv.Name) + len(kv.Value) + 2
 	}
-	return hmacBase64(h, secretKey, appendTencentStringToSign(make([]byte, 0, size), httpMethod, host, path, params))
+	buf := getScratch(size)
+	defer putScratch(buf)
+	*buf = appendTencentStringToSign(*buf, httpMethod, host, path, params)
+	return hmacBase64(h, secretKey, *buf)
 }
 
 func appendTencentStringToSign(dst []byte, httpMethod, host, path string, params Params) []byte {

@@ -30,6 +30,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -39,6 +40,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -150,7 +152,6 @@ func New(cfg *Config, d Dialect) (*Client, error) {
 		SetHeader("User-Agent", UserAgent(cfg.userAgent)).
 		SetHeader("Accept", "application/json").
 		SetHeader("Content-Type", "application/x-www-form-urlencoded").
-		SetResponseBodyLimit(MaxResponseBytes).
 		SetDebug(false). // resty's debug log prints the signed form: never on
 		SetLogger(discardLogger{})
 	return &Client{
@@ -299,17 +300,77 @@ func (c *Client) attempt(ctx context.Context, action string, params signing.Para
 	}
 
 	a := &Attempt{Credentials: creds, Method: http.MethodPost, Host: c.host, Path: c.path, Time: c.now(), Nonce: nonce()}
-	encoded, signature := SignedQuery(c.dialect, action, params, a)
+	body := newPooledBody()
+	encoded, signature := SignedQuery(body.buf, c.dialect, action, params, a)
+	body.buf = encoded
 	red := newRedactor(creds, signature)
 
 	start := time.Now()
 	var wire wireTrace
 	// A reader, not the bytes: resty copies a []byte body into a pooled
-	// buffer, and passes a reader to net/http as it is.
-	resp, sendErr := c.rc.R().SetContext(wire.context(ctx)).SetBody(bytes.NewReader(encoded)).Post(c.endpoint)
-	f, requestID := c.interpret(resp, sendErr, red, out, wire.sent(ctx))
-	c.log(ctx, action, n, creds, f, resp, requestID, time.Since(start))
+	// buffer, and passes a reader to net/http as it is (which sets
+	// ContentLength and GetBody, which noReplay then takes away).
+	reqCtx := context.WithValue(wire.context(ctx), pooledBodyKey{}, body)
+	// The answer is read here, not by resty: through the size limit into a
+	// pooled buffer, which goes back zeroed once decoded.
+	resp, sendErr := c.rc.R().SetContext(reqCtx).SetBody(bytes.NewReader(encoded)).SetDoNotParseResponse(true).Post(c.endpoint)
+	body.release() // the call's side; the transport's is its Close
+	var raw *http.Response
+	if resp != nil {
+		raw = resp.RawResponse
+	}
+	answer := getAnswerBuffer()
+	defer putAnswerBuffer(answer)
+	var readErr error
+	if sendErr == nil && raw != nil {
+		*answer, readErr = readLimited(raw.Body, *answer)
+		_ = raw.Body.Close()
+	}
+	f, requestID := c.interpret(raw, *answer, readErr, sendErr, red, out, wire.sent(ctx))
+	c.log(ctx, action, n, creds, f, raw, requestID, time.Since(start))
 	return f
+}
+
+// errTooLarge is the read error of an answer over MaxResponseBytes.
+var errTooLarge = errors.New("body larger than " + strconv.Itoa(MaxResponseBytes) + " bytes")
+
+// readLimited reads r into dst, at most MaxResponseBytes.
+func readLimited(r io.Reader, dst []byte) ([]byte, error) {
+	for {
+		if len(dst) == cap(dst) {
+			dst = slices.Grow(dst, min(max(cap(dst), 512), MaxResponseBytes+1-len(dst)))
+		}
+		n, err := r.Read(dst[len(dst):min(cap(dst), MaxResponseBytes+1)])
+		dst = dst[:len(dst)+n]
+		if len(dst) > MaxResponseBytes {
+			return dst[:MaxResponseBytes], errTooLarge
+		}
+		if err == io.EOF {
+			return dst, nil
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
+}
+
+// answers holds the buffers answers are read into. An answer can echo the
+// request's secrets before redaction, so a buffer is zeroed before it
+// goes back.
+var answers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+func getAnswerBuffer() *[]byte {
+	b := answers.Get().(*[]byte)
+	*b = (*b)[:0]
+	return b
+}
+
+func putAnswerBuffer(b *[]byte) {
+	clear((*b)[:cap(*b)])
+	*b = (*b)[:0]
+	if cap(*b) <= maxPooledBody {
+		answers.Put(b)
+	}
 }
 
 // retrieve asks the credentials provider, but no longer than ctx allows: a
@@ -383,38 +444,66 @@ func (w *wireTrace) sent(ctx context.Context) bool {
 	}
 }
 
-// SignedQuery is one attempt's local work: params (sorted) with the
+// SignedQuery is one attempt's local work, appended to dst: params (sorted) with the
 // dialect's common parameters and Action merged in, signed, and encoded as
 // the query or form the service reads, Signature last. It returns the
 // signature too, to keep it out of errors and logs.
-func SignedQuery(d Dialect, action string, params signing.Params, a *Attempt) (encoded []byte, signature string) {
+func SignedQuery(dst []byte, d Dialect, action string, params signing.Params, a *Attempt) (encoded []byte, signature string) {
 	common := append(d.Common(a), signing.Param{Name: "Action", Value: action})
 	common.Sort()
-	signed := signing.MergeSorted(params, common)
+	merged := GetParams()
+	defer PutParams(merged)
+	signed := signing.AppendMerged(*merged, params, common)
+	*merged = signed
 	signature = d.Sign(signed, a)
-	encoded = signed.AppendQuery(make([]byte, 0, signed.EncodedLen()+3*len(signature)+len("&Signature=")))
+	encoded = signed.AppendQuery(slices.Grow(dst[:0], signed.EncodedLen()+3*len(signature)+len("&Signature=")))
 	encoded = append(encoded, "&Signature="...)
 	return signing.AppendPercentEncoded(encoded, signature), signature
 }
 
-// interpret classifies what one attempt brought back; sent says whether
-// the request may have reached a connection.
-func (c *Client) interpret(resp *resty.Response, sendErr error, red redactor, out any, sent bool) (*Failure, string) {
-	var raw *http.Response
-	if resp != nil {
-		raw = resp.RawResponse
+// paramLists holds parameter lists for reuse: a BMLB create of 10
+// listeners flattens to about 150 parameters, twice (the request's, then
+// merged with the common ones), on every call.
+var paramLists = sync.Pool{New: func() any { p := make(signing.Params, 0, 64); return &p }}
+
+// maxPooledParams keeps one huge request from pinning a large list.
+const maxPooledParams = 4096
+
+// GetParams returns an empty parameter list from the pool; give it back
+// with PutParams once nothing refers to it.
+func GetParams() *signing.Params {
+	p := paramLists.Get().(*signing.Params)
+	*p = (*p)[:0]
+	return p
+}
+
+// PutParams clears p, so the pool keeps no request's values (the merged
+// list holds the session token), and returns it to the pool.
+func PutParams(p *signing.Params) {
+	clear((*p)[:cap(*p)])
+	*p = (*p)[:0]
+	if cap(*p) <= maxPooledParams {
+		paramLists.Put(p)
 	}
-	if sendErr != nil && raw == nil {
+}
+
+// interpret classifies what one attempt brought back: raw's status and
+// headers, its body as read, and readErr from reading it.
+func (c *Client) interpret(raw *http.Response, body []byte, readErr, sendErr error, red redactor, out any, sent bool) (*Failure, string) {
+	if sendErr != nil || raw == nil {
+		if sendErr == nil {
+			sendErr = errors.New("no answer")
+		}
 		return &Failure{Err: red.error(sendErr), Sent: sent, Connection: true, MayHaveApplied: sent}, ""
 	}
 	r := &Response{StatusCode: raw.StatusCode, Header: raw.Header, ContentType: Clip(red.string(raw.Header.Get("Content-Type")))}
-	if sendErr != nil {
+	if readErr != nil {
 		// The status line arrived but the body did not, whole.
-		reason, connection := "reading the body failed", true
-		if errors.Is(sendErr, resty.ErrResponseBodyTooLarge) {
-			reason, connection = "body larger than "+strconv.Itoa(MaxResponseBytes)+" bytes", false
+		r.Body = red.bytes(body)
+		if readErr == errTooLarge {
+			return &Failure{Err: NewResponseError(r, errTooLarge.Error(), nil), Sent: true, StatusCode: raw.StatusCode, MayHaveApplied: true}, ""
 		}
-		return &Failure{Err: NewResponseError(r, reason, red.error(sendErr)), Sent: true, Connection: connection,
+		return &Failure{Err: NewResponseError(r, "reading the body failed", red.error(readErr)), Sent: true, Connection: true,
 			StatusCode: raw.StatusCode, MayHaveApplied: true}, ""
 	}
 	if raw.StatusCode >= 300 && raw.StatusCode < 400 {
@@ -422,7 +511,7 @@ func (c *Client) interpret(resp *resty.Response, sendErr error, red redactor, ou
 			Sent: true, StatusCode: raw.StatusCode, MayHaveApplied: true, final: true}, ""
 	}
 
-	r.Body = red.bytes(resp.Body())
+	r.Body = red.bytes(body)
 	requestID, err := c.dialect.Decode(r, out)
 	if err == nil {
 		return nil, requestID
@@ -448,7 +537,7 @@ func locationHost(h http.Header, red redactor) string {
 	return Clip(red.string(u.Host))
 }
 
-func (c *Client) log(ctx context.Context, action string, n int, creds signing.Credentials, f *Failure, resp *resty.Response, requestID string, latency time.Duration) {
+func (c *Client) log(ctx context.Context, action string, n int, creds signing.Credentials, f *Failure, raw *http.Response, requestID string, latency time.Duration) {
 	if c.logger == nil {
 		return
 	}
@@ -460,8 +549,8 @@ func (c *Client) log(ctx context.Context, action string, n int, creds signing.Cr
 		return
 	}
 	status := 0
-	if resp != nil && resp.RawResponse != nil {
-		status = resp.RawResponse.StatusCode
+	if raw != nil {
+		status = raw.StatusCode
 	}
 	attrs := []slog.Attr{
 		slog.String("service", c.dialect.Service),
@@ -551,9 +640,13 @@ func (discardLogger) Debugf(string, ...any) {}
 type noReplay struct{ base http.RoundTripper }
 
 func (t noReplay) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.GetBody != nil {
+	body, pooled := r.Context().Value(pooledBodyKey{}).(*pooledBody)
+	if r.GetBody != nil || pooled && r.Body != nil {
 		copied := *r
 		copied.GetBody = nil
+		if pooled && r.Body != nil {
+			copied.Body = &closeReleases{ReadCloser: r.Body, body: body}
+		}
 		r = &copied
 	}
 	base := t.base
@@ -568,4 +661,58 @@ func (t noReplay) CloseIdleConnections() {
 	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
 		c.CloseIdleConnections()
 	}
+}
+
+// bodies holds the buffers request bodies are encoded into. A body holds
+// the signature, the access key id and the session token, so it is zeroed
+// whole before it goes back.
+var bodies = sync.Pool{New: func() any { return &pooledBody{buf: make([]byte, 0, 2048)} }}
+
+// maxPooledBody keeps one huge request from pinning a large buffer.
+const maxPooledBody = 64 << 10
+
+// pooledBody is one attempt's encoded request. Two parties hold it: the
+// attempt, until its call returns, and the transport, until it closes the
+// body (net/http may still write it after the response came, and HTTP/2
+// re-reads a body it never started to send within one call). It goes back
+// to the pool, zeroed, only when both are done; a transport that never
+// closes it leaves it to the garbage collector.
+type pooledBody struct {
+	buf     []byte
+	holders atomic.Int32
+}
+
+type pooledBodyKey struct{}
+
+func newPooledBody() *pooledBody {
+	b := bodies.Get().(*pooledBody)
+	b.buf = b.buf[:0]
+	b.holders.Store(2)
+	return b
+}
+
+// release lets go of one holder's claim.
+func (b *pooledBody) release() {
+	if b.holders.Add(-1) != 0 {
+		return
+	}
+	clear(b.buf[:cap(b.buf)])
+	b.buf = b.buf[:0]
+	if cap(b.buf) <= maxPooledBody {
+		bodies.Put(b)
+	}
+}
+
+// closeReleases is a request body whose first Close releases the
+// transport's claim on the pooled buffer under it.
+type closeReleases struct {
+	io.ReadCloser
+	body *pooledBody
+	once sync.Once
+}
+
+func (c *closeReleases) Close() error {
+	err := c.ReadCloser.Close()
+	c.once.Do(c.body.release)
+	return err
 }
