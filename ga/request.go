@@ -351,7 +351,9 @@ func (r *CreateListenerRequest) wire(token string) wireParams {
 }
 
 // params flattens a validated request, with token as its ClientToken.
-func (r *CreateListenerRequest) params(token string) (signing.Params, error) { return r.appendParams(nil, token) }
+func (r *CreateListenerRequest) params(token string) (signing.Params, error) {
+	return r.appendParams(nil, token)
+}
 
 // appendParams flattens the request onto dst (a pooled list).
 func (r *CreateListenerRequest) appendParams(dst signing.Params, token string) (signing.Params, error) {
