@@ -1,6 +1,7 @@
 package ga
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -174,11 +175,11 @@ func (c *Client) CreateListener(ctx context.Context, req *CreateListenerRequest)
 		return nil, fmt.Errorf("ga: encoding CreateListenerRequest: %w", err)
 	}
 	*pooled = params
-	unlock, err := c.lockAccelerator(ctx, req.AcceleratorID, token)
+	slot, err := c.lockAccelerator(ctx, req.AcceleratorID, token)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer func() { <-slot }()
 	var out CreateListenerResponse
 	if err := c.untilNotBusy(ctx, t, req.AcceleratorID, func(ctx context.Context) error {
 		return t.Do(ctx, "CreateListener", params, &out)
@@ -194,7 +195,10 @@ func (c *Client) CreateListener(ctx context.Context, req *CreateListenerRequest)
 // per accelerator at a time (a second one meanwhile is refused with
 // StateError.Accelerator), so creates from many goroutines queue here
 // instead of being refused and retried against each other.
-func (c *Client) lockAccelerator(ctx context.Context, acceleratorID, token string) (unlock func(), err error) {
+//
+// It returns the accelerator's slot, taken: receive from it to let the
+// next create through.
+func (c *Client) lockAccelerator(ctx context.Context, acceleratorID, token string) (slot chan struct{}, err error) {
 	if ctx == nil {
 		return nil, errors.New("ga: nil context.Context: pass context.Background() or a context with a deadline")
 	}
@@ -202,10 +206,10 @@ func (c *Client) lockAccelerator(ctx context.Context, acceleratorID, token strin
 	if !ok {
 		v, _ = c.creating.LoadOrStore(acceleratorID, make(chan struct{}, 1))
 	}
-	slot := v.(chan struct{})
+	slot = v.(chan struct{})
 	select {
 	case slot <- struct{}{}:
-		return func() { <-slot }, nil
+		return slot, nil
 	case <-ctx.Done():
 		return nil, &OperationError{Service: "ga", Action: "CreateListener", IdempotencyToken: token,
 			Err: fmt.Errorf("waiting for another create on accelerator %s to finish: %w", acceleratorID, ctx.Err())}
@@ -218,14 +222,18 @@ func (c *Client) lockAccelerator(ctx context.Context, acceleratorID, token strin
 // and within ctx. The ClientToken makes each resend safe: at most one
 // listener is created. It returns the last attempt's error.
 func (c *Client) untilNotBusy(ctx context.Context, t *transport.Client, acceleratorID string, send func(context.Context) error) error {
-	if c.busyWait <= 0 {
-		return send(ctx)
+	last := send(ctx)
+	if c.busyWait <= 0 || !errors.Is(last, ErrStateErrorAccelerator) {
+		return last
 	}
-	var last error
 	w := t.Waiter("accelerator "+acceleratorID, "ready for a listener", c.busyWait)
 	w.Transient = func(err error) bool { return errors.Is(err, ErrStateErrorAccelerator) }
+	first := true
 	w.Poll = func(ctx context.Context) (string, bool, error) {
-		last = send(ctx)
+		if !first { // the waiter polls at once: that poll is the send above
+			last = send(ctx)
+		}
+		first = false
 		return "", last == nil, last
 	}
 	if err := w.Wait(ctx); err != nil {
@@ -297,8 +305,13 @@ type checkedAnswer interface{ checkAnswer() string }
 // then pass its own check.
 func decode(r *transport.Response, out any) (string, error) {
 	var e errorAnswer
-	if err := transport.DecodeJSON(r, &e); err != nil {
-		return "", err
+	// A success carries no Code; only an answer that may hold one (in
+	// either case: JSON keys match without case) is read as an error first.
+	if r.StatusCode < 200 || r.StatusCode > 299 || bytes.Contains(r.Body, []byte(`"Code"`)) || bytes.Contains(r.Body, []byte(`"code"`)) ||
+		bytes.Contains(r.Body, []byte(`"CODE"`)) {
+		if err := transport.DecodeJSON(r, &e); err != nil {
+			return "", err
+		}
 	}
 	requestID := transport.Clip(e.RequestID)
 	switch {
@@ -310,6 +323,11 @@ func decode(r *transport.Response, out any) (string, error) {
 	}
 	if err := transport.DecodeJSON(r, out); err != nil {
 		return requestID, err
+	}
+	if requestID == "" {
+		if id, ok := out.(interface{ requestID() string }); ok {
+			requestID = transport.Clip(id.requestID())
+		}
 	}
 	if c, ok := out.(checkedAnswer); ok {
 		if reason := c.checkAnswer(); reason != "" {

@@ -136,6 +136,8 @@ func (r *DescribeListenerResponse) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+func (r *DescribeListenerResponse) requestID() string { return r.RequestID }
+
 func (r *DescribeListenerResponse) checkAnswer() string {
 	if !transport.ValidID(r.ListenerID) || r.State == "" {
 		return "describe answer without a usable ListenerId and State"
