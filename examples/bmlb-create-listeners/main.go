@@ -136,7 +136,18 @@ Exit status: 0 created (task accepted), 1 the service or the network failed,
 		fmt.Fprintf(stderr, "bmlb-create-listeners: unexpected argument %q (every value is a flag; see -h)\n", fs.Arg(0))
 		return 2
 	}
-	if req.LoadBalancerID == "" && !*live {
+	if *live {
+		// Everything -live needs, listed at once.
+		missing := signing.MissingEnv(signing.NewTencentEnvCredentials())
+		if req.LoadBalancerID == "" {
+			missing = append(missing, "-load-balancer")
+		}
+		if len(missing) > 0 {
+			fmt.Fprintln(stderr, "bmlb-create-listeners -live: set these environment variables and flags:", strings.Join(missing, ", "))
+			return 2
+		}
+	}
+	if req.LoadBalancerID == "" {
 		req.LoadBalancerID = fakeLoadBalancer
 	}
 	// Validate before starting anything, so a bad flag never costs a call
@@ -152,10 +163,6 @@ Exit status: 0 created (task accepted), 1 the service or the network failed,
 	var fake *bmlbtest.Server
 	var err error
 	if *live {
-		if missing := signing.MissingEnv(signing.NewTencentEnvCredentials()); len(missing) > 0 {
-			fmt.Fprintln(stderr, "bmlb-create-listeners -live: set these environment variables:", strings.Join(missing, ", "))
-			return 2
-		}
 		client, err = bmlb.NewClient(bmlb.WithRegion(*region))
 	} else {
 		fake = bmlbtest.NewServer()
@@ -256,6 +263,30 @@ func printViolations(w io.Writer, err error) {
 	}
 	fmt.Fprintln(w, "bmlb-create-listeners: the request is invalid, nothing was sent (listeners counted from 0):")
 	for _, v := range invalid.Violations {
-		fmt.Fprintf(w, "  %s: %s (code %s)\n", v.Field, v.Message, v.Code)
+		fmt.Fprintf(w, "  %s %s: %s (code %s)\n", flagOf(v.Field), v.Field, v.Message, v.Code)
 	}
+}
+
+// wireNames names each Listener field as a -listener flag writes it: the
+// three required parts, then the optional fields under their API names.
+var wireNames = map[string]string{
+	"LoadBalancerPort": "PORT", "Protocol": "PROTOCOL", "ListenerName": "NAME",
+	"SessionExpire": "sessionExpire", "HealthSwitch": "healthSwitch", "TimeOut": "timeOut", "IntervalTime": "intervalTime",
+	"HealthNum": "healthNum", "UnhealthNum": "unhealthNum", "Bandwidth": "bandwidth", "CustomHealthSwitch": "customHealthSwitch",
+	"InputType": "inputType", "LineSeparatorType": "lineSeparatorType", "HealthRequest": "healthRequest",
+	"HealthResponse": "healthResponse", "ToaFlag": "toaFlag",
+}
+
+// flagOf names the flag, and the part of it, behind a request field:
+// "Listeners[1].TimeOut" is "-listener #1 timeOut".
+func flagOf(field string) string {
+	if field == "LoadBalancerID" {
+		return "-load-balancer"
+	}
+	rest, ok := strings.CutPrefix(field, "Listeners[")
+	if !ok {
+		return "-listener" // the list itself: how many
+	}
+	index, name, _ := strings.Cut(rest, "].")
+	return "-listener #" + index + " " + wireNames[name]
 }

@@ -67,12 +67,12 @@ func TestInvalidRequestNamesFieldAndCode(t *testing.T) {
 	code, out, errOut := runWith("-listener", "80/tcp/web,timeOut=9", "-listener", "80/tcp/again")
 	assert.Equal(t, 2, code)
 	assert.Empty(t, out, "nothing is started or sent")
-	assert.Contains(t, errOut, "Listeners[0].TimeOut: must be less than IntervalTime (5), got 9 (code InvalidParameter (9003))")
-	assert.Contains(t, errOut, "Listeners[1].LoadBalancerPort: tcp port 80 is also Listeners[0]'s (code "+bmlb.ErrInvalidParameterVportIsDuplicate.Error()+")")
+	assert.Contains(t, errOut, "-listener #0 timeOut Listeners[0].TimeOut: must be less than IntervalTime (5), got 9 (code InvalidParameter (9003))")
+	assert.Contains(t, errOut, "-listener #1 PORT Listeners[1].LoadBalancerPort: tcp port 80 is also Listeners[0]'s (code "+bmlb.ErrInvalidParameterVportIsDuplicate.Error()+")")
 
 	code, _, errOut = runWith()
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "Listeners: at least one listener is required")
+	assert.Contains(t, errOut, "-listener Listeners: at least one listener is required")
 }
 
 func TestFailedCallExits1(t *testing.T) {
@@ -90,7 +90,7 @@ func TestLiveNamesMissingVariables(t *testing.T) {
 
 	code, _, errOut = runWith("-live", "-listener", "80/tcp/web")
 	assert.Equal(t, 2, code, "-live has no default load balancer")
-	assert.Contains(t, errOut, "LoadBalancerID: is required")
+	assert.Contains(t, errOut, "TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, -load-balancer", "everything missing, at once")
 }
 
 // Every optional field named in the help lands in its own struct field.

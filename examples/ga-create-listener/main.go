@@ -106,9 +106,20 @@ Exit status: 0 created, 1 the service or the network failed,
 		fmt.Fprintf(stderr, "ga-create-listener: unexpected argument %q (every value is a flag; see -h)\n", fs.Arg(0))
 		return 2
 	}
+	if *live {
+		// Everything -live needs, listed at once.
+		missing := signing.MissingEnv(signing.NewAlibabaEnvCredentials())
+		if req.AcceleratorID == "" {
+			missing = append(missing, "-accelerator")
+		}
+		if len(missing) > 0 {
+			fmt.Fprintln(stderr, "ga-create-listener -live: set these environment variables and flags:", strings.Join(missing, ", "))
+			return 2
+		}
+	}
 	// Validate before starting anything, so a bad flag never costs a call
 	// or a fake; the client would refuse the request the same way.
-	if req.AcceleratorID == "" && !*live {
+	if req.AcceleratorID == "" {
 		req.AcceleratorID = fakeAccelerator
 	}
 	if err := req.Validate(); err != nil {
@@ -121,10 +132,6 @@ Exit status: 0 created, 1 the service or the network failed,
 	var client *ga.Client
 	var err error
 	if *live {
-		if missing := signing.MissingEnv(signing.NewAlibabaEnvCredentials()); len(missing) > 0 {
-			fmt.Fprintln(stderr, "ga-create-listener -live: set these environment variables:", strings.Join(missing, ", "))
-			return 2
-		}
 		client, err = ga.NewClient()
 	} else {
 		fake := gatest.NewServer()

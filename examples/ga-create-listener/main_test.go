@@ -98,7 +98,7 @@ func TestLiveNamesMissingVariables(t *testing.T) {
 
 	code, _, errOut = runWith("-live", "-port-range", "80")
 	assert.Equal(t, 2, code, "-live has no default accelerator")
-	assert.Contains(t, errOut, "-accelerator AcceleratorID: is required")
+	assert.Contains(t, errOut, "ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, -accelerator", "everything missing, at once")
 }
 
 func TestParsePortRange(t *testing.T) {

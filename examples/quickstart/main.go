@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/listenerkit/listenerkit-go/bmlb"
@@ -33,13 +34,48 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: quickstart [flags]
+
+Runs the main job end to end: creates listeners on GA and BMLB through the
+real clients, validation, a service error, retries, waiting for the outcome
+and finishing an ambiguous create exactly once. Without -live it starts both
+fake services in-process and needs no account.
+
+Examples:
+  quickstart
+  quickstart -wait=false
+  quickstart -live -accelerator ga-bp1xxx -load-balancer lb-abcd1234 -region gz
+
+Flags:
+`)
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), `
+Exit status: 0 every step went as expected, 1 a step failed,
+2 invalid flags, or -live without its credentials and flags.
+`)
+	}
 	live := fs.Bool("live", false, "use the real services and credentials from the environment")
 	accelerator := fs.String("accelerator", "", "with -live: the GA accelerator id")
 	loadBalancer := fs.String("load-balancer", "", "with -live: the BMLB load balancer id")
 	region := fs.String("region", "bj", "with -live: the BMLB region")
 	wait := fs.Bool("wait", true, "wait for each create's outcome (listener active, task succeeded); -wait=false stops at \"accepted\"")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return 0 // -h asked for the usage, which is printed
+	} else if err != nil {
 		return 2
+	}
+	if !*live {
+		var liveOnly []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "accelerator" || f.Name == "load-balancer" || f.Name == "region" {
+				liveOnly = append(liveOnly, "-"+f.Name)
+			}
+		})
+		if len(liveOnly) > 0 {
+			fmt.Fprintf(stderr, "quickstart: %s apply only with -live (the embedded fakes make their own)\n", strings.Join(liveOnly, ", "))
+			return 2
+		}
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "quickstart: unexpected argument %q (see -h)\n", fs.Arg(0))

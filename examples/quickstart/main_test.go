@@ -43,3 +43,19 @@ func TestQuickstartBadFlag(t *testing.T) {
 	var out, errOut bytes.Buffer
 	assert.Equal(t, 2, run([]string{"-nope"}, &out, &errOut))
 }
+
+func TestQuickstartHelpExits0(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 0, run([]string{"-h"}, &out, &errOut))
+	for _, want := range []string{"Usage: quickstart", "-live", "-accelerator", "-wait", "Exit status"} {
+		assert.Contains(t, errOut.String(), want)
+	}
+}
+
+func TestQuickstartRefusesLiveOnlyFlagsWithoutLive(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 2, run([]string{"-accelerator", "ga-1", "-region", "gz"}, &out, &errOut))
+	assert.Contains(t, errOut.String(), "-accelerator, -region apply only with -live")
+	assert.Empty(t, out.String(), "nothing ran")
+	assert.Equal(t, 2, run([]string{"extra"}, &out, &errOut), "extra arguments are an error")
+}
