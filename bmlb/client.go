@@ -251,7 +251,7 @@ func decode(r *transport.Response, out any) (string, error) {
 		return "", transport.NewResponseError(r, "answer without code", nil)
 	case e.Code.N != 0:
 		message := transport.Clip(e.Message)
-		return "", &APIError{HTTPStatus: r.StatusCode, Code: int(e.Code.N), CodeDesc: transport.Clip(e.CodeDesc), Message: message, ModuleCode: moduleCode(message)}
+		return "", &APIError{HTTPStatus: r.StatusCode, Code: ErrorCode(e.Code.N), CodeDesc: transport.Clip(e.CodeDesc), Message: message, ModuleCode: moduleCode(message)}
 	case r.StatusCode != http.StatusOK:
 		return "", transport.NewResponseError(r, "success code with HTTP status "+strconv.Itoa(r.StatusCode), nil)
 	}
@@ -284,5 +284,5 @@ func retryable(f *transport.Failure) bool {
 		return true
 	}
 	var e *APIError
-	return errors.As(f.Err, &e) && e.Code == ErrQuotaExceeded.Code
+	return errors.As(f.Err, &e) && e.Code == ErrQuotaExceeded
 }

@@ -39,60 +39,60 @@ func TestValidate_Rules(t *testing.T) {
 		field  string
 		code   bmlb.ErrorCode
 	}{
-		{"valid minimal", func(l *bmlb.Listener) {}, "", bmlb.ErrorCode{}},
-		{"port 1..65535 low edge", func(l *bmlb.Listener) { l.LoadBalancerPort = 1 }, "", bmlb.ErrorCode{}},
-		{"port 1..65535 high edge", func(l *bmlb.Listener) { l.LoadBalancerPort = 65535 }, "", bmlb.ErrorCode{}},
+		{"valid minimal", func(l *bmlb.Listener) {}, "", 0},
+		{"port 1..65535 low edge", func(l *bmlb.Listener) { l.LoadBalancerPort = 1 }, "", 0},
+		{"port 1..65535 high edge", func(l *bmlb.Listener) { l.LoadBalancerPort = 65535 }, "", 0},
 		{"port 0", func(l *bmlb.Listener) { l.LoadBalancerPort = 0 }, "Listeners[0].LoadBalancerPort", bmlb.ErrInvalidParameter},
 		{"port 65536", func(l *bmlb.Listener) { l.LoadBalancerPort = 65536 }, "Listeners[0].LoadBalancerPort", bmlb.ErrInvalidParameter},
-		{"protocol udp", func(l *bmlb.Listener) { l.Protocol = bmlb.ProtocolUDP }, "", bmlb.ErrorCode{}},
+		{"protocol udp", func(l *bmlb.Listener) { l.Protocol = bmlb.ProtocolUDP }, "", 0},
 		{"protocol http is not layer 4", func(l *bmlb.Listener) { l.Protocol = "http" }, "Listeners[0].Protocol", bmlb.ErrInvalidParameter},
 		{"name required", func(l *bmlb.Listener) { l.ListenerName = "" }, "Listeners[0].ListenerName", bmlb.ErrInvalidParameter},
-		{"sessionExpire 900", func(l *bmlb.Listener) { l.SessionExpire = 900 }, "", bmlb.ErrorCode{}},
-		{"sessionExpire 3600", func(l *bmlb.Listener) { l.SessionExpire = 3600 }, "", bmlb.ErrorCode{}},
+		{"sessionExpire 900", func(l *bmlb.Listener) { l.SessionExpire = 900 }, "", 0},
+		{"sessionExpire 3600", func(l *bmlb.Listener) { l.SessionExpire = 3600 }, "", 0},
 		{"sessionExpire 899", func(l *bmlb.Listener) { l.SessionExpire = 899 }, "Listeners[0].SessionExpire", bmlb.ErrInvalidParameter},
 		{"sessionExpire 3601", func(l *bmlb.Listener) { l.SessionExpire = 3601 }, "Listeners[0].SessionExpire", bmlb.ErrInvalidParameter},
-		{"timeOut 2..60 with interval 61", func(l *bmlb.Listener) { l.TimeOut, l.IntervalTime = 60, 61 }, "", bmlb.ErrorCode{}},
+		{"timeOut 2..60 with interval 61", func(l *bmlb.Listener) { l.TimeOut, l.IntervalTime = 60, 61 }, "", 0},
 		{"timeOut 61", func(l *bmlb.Listener) { l.TimeOut, l.IntervalTime = 61, 300 }, "Listeners[0].TimeOut", bmlb.ErrInvalidParameter},
 		{"timeOut 1", func(l *bmlb.Listener) { l.TimeOut = 1 }, "Listeners[0].TimeOut", bmlb.ErrInvalidParameter},
-		{"intervalTime 5 and 300", func(l *bmlb.Listener) { l.IntervalTime = 300 }, "", bmlb.ErrorCode{}},
+		{"intervalTime 5 and 300", func(l *bmlb.Listener) { l.IntervalTime = 300 }, "", 0},
 		{"intervalTime 4", func(l *bmlb.Listener) { l.IntervalTime = 4 }, "Listeners[0].IntervalTime", bmlb.ErrInvalidParameter},
 		{"intervalTime 301", func(l *bmlb.Listener) { l.IntervalTime = 301 }, "Listeners[0].IntervalTime", bmlb.ErrInvalidParameter},
 		{"timeOut must be less than interval", func(l *bmlb.Listener) { l.TimeOut, l.IntervalTime = 10, 10 }, "Listeners[0].TimeOut", bmlb.ErrInvalidParameter},
 		{"timeOut 5 against default interval 5", func(l *bmlb.Listener) { l.TimeOut = 5 }, "Listeners[0].TimeOut", bmlb.ErrInvalidParameter},
-		{"timeOut 4 against default interval 5", func(l *bmlb.Listener) { l.TimeOut = 4 }, "", bmlb.ErrorCode{}},
-		{"interval 5 against default timeOut 2", func(l *bmlb.Listener) { l.IntervalTime = 5 }, "", bmlb.ErrorCode{}},
-		{"healthNum 2..10", func(l *bmlb.Listener) { l.HealthNum, l.UnhealthNum = 2, 10 }, "", bmlb.ErrorCode{}},
+		{"timeOut 4 against default interval 5", func(l *bmlb.Listener) { l.TimeOut = 4 }, "", 0},
+		{"interval 5 against default timeOut 2", func(l *bmlb.Listener) { l.IntervalTime = 5 }, "", 0},
+		{"healthNum 2..10", func(l *bmlb.Listener) { l.HealthNum, l.UnhealthNum = 2, 10 }, "", 0},
 		{"healthNum 11", func(l *bmlb.Listener) { l.HealthNum = 11 }, "Listeners[0].HealthNum", bmlb.ErrInvalidParameter},
 		{"unhealthNum 1", func(l *bmlb.Listener) { l.UnhealthNum = 1 }, "Listeners[0].UnhealthNum", bmlb.ErrInvalidParameter},
-		{"bandwidth 0 is valid", func(l *bmlb.Listener) { l.Bandwidth = intPtr(0) }, "", bmlb.ErrorCode{}},
-		{"bandwidth 1000", func(l *bmlb.Listener) { l.Bandwidth = intPtr(1000) }, "", bmlb.ErrorCode{}},
+		{"bandwidth 0 is valid", func(l *bmlb.Listener) { l.Bandwidth = intPtr(0) }, "", 0},
+		{"bandwidth 1000", func(l *bmlb.Listener) { l.Bandwidth = intPtr(1000) }, "", 0},
 		{"bandwidth 1001", func(l *bmlb.Listener) { l.Bandwidth = intPtr(1001) }, "Listeners[0].Bandwidth", bmlb.ErrInvalidParameter},
 		{"bandwidth -1", func(l *bmlb.Listener) { l.Bandwidth = intPtr(-1) }, "Listeners[0].Bandwidth", bmlb.ErrInvalidParameter},
 		{"custom check, text, separators 1..3", func(l *bmlb.Listener) {
 			l.HealthSwitch, l.CustomHealthSwitch, l.InputType, l.LineSeparatorType, l.HealthRequest = true, true, bmlb.InputTypeText, 3, "GET /"
-		}, "", bmlb.ErrorCode{}},
+		}, "", 0},
 		{"lineSeparatorType 4", func(l *bmlb.Listener) {
 			l.HealthSwitch, l.CustomHealthSwitch, l.InputType, l.LineSeparatorType = true, true, bmlb.InputTypeText, 4
 		}, "Listeners[0].LineSeparatorType", bmlb.ErrInvalidParameter},
 		// "takes effect only when": accepted (the service ignores them), reported by Warnings.
-		{"custom check without health checks is accepted", func(l *bmlb.Listener) { l.CustomHealthSwitch = true }, "", bmlb.ErrorCode{}},
-		{"inputType without custom check is accepted", func(l *bmlb.Listener) { l.InputType = bmlb.InputTypeText }, "", bmlb.ErrorCode{}},
-		{"healthRequest without custom check is accepted", func(l *bmlb.Listener) { l.HealthRequest = "x" }, "", bmlb.ErrorCode{}},
-		{"healthResponse without custom check is accepted", func(l *bmlb.Listener) { l.HealthResponse = "x" }, "", bmlb.ErrorCode{}},
+		{"custom check without health checks is accepted", func(l *bmlb.Listener) { l.CustomHealthSwitch = true }, "", 0},
+		{"inputType without custom check is accepted", func(l *bmlb.Listener) { l.InputType = bmlb.InputTypeText }, "", 0},
+		{"healthRequest without custom check is accepted", func(l *bmlb.Listener) { l.HealthRequest = "x" }, "", 0},
+		{"healthResponse without custom check is accepted", func(l *bmlb.Listener) { l.HealthResponse = "x" }, "", 0},
 		{"separator with hexadecimal content is accepted", func(l *bmlb.Listener) {
 			l.HealthSwitch, l.CustomHealthSwitch, l.InputType, l.LineSeparatorType = true, true, bmlb.InputTypeHexadecimal, 1
-		}, "", bmlb.ErrorCode{}},
+		}, "", 0},
 		{"unknown inputType", func(l *bmlb.Listener) { l.HealthSwitch, l.CustomHealthSwitch, l.InputType = true, true, "json" }, "Listeners[0].InputType", bmlb.ErrInvalidParameter},
 		{"hexadecimal content has no documented format", func(l *bmlb.Listener) {
 			l.HealthSwitch, l.CustomHealthSwitch, l.InputType, l.HealthRequest = true, true, bmlb.InputTypeHexadecimal, "not hex"
-		}, "", bmlb.ErrorCode{}},
-		{"lineSeparatorType 0 is unset", func(l *bmlb.Listener) { l.LineSeparatorType = 0 }, "", bmlb.ErrorCode{}},
+		}, "", 0},
+		{"lineSeparatorType 0 is unset", func(l *bmlb.Listener) { l.LineSeparatorType = 0 }, "", 0},
 		{"lineSeparatorType -1", func(l *bmlb.Listener) { l.LineSeparatorType = -1 }, "Listeners[0].LineSeparatorType", bmlb.ErrInvalidParameter},
 		{"healthNum 1", func(l *bmlb.Listener) { l.HealthNum = 1 }, "Listeners[0].HealthNum", bmlb.ErrInvalidParameter},
 		{"unhealthNum 11", func(l *bmlb.Listener) { l.UnhealthNum = 11 }, "Listeners[0].UnhealthNum", bmlb.ErrInvalidParameter},
-		{"unhealthNum 2..10", func(l *bmlb.Listener) { l.UnhealthNum = 2 }, "", bmlb.ErrorCode{}},
-		{"timeOut 2", func(l *bmlb.Listener) { l.TimeOut = 2 }, "", bmlb.ErrorCode{}},
-		{"intervalTime 300 with timeOut 60", func(l *bmlb.Listener) { l.TimeOut, l.IntervalTime = 60, 300 }, "", bmlb.ErrorCode{}},
+		{"unhealthNum 2..10", func(l *bmlb.Listener) { l.UnhealthNum = 2 }, "", 0},
+		{"timeOut 2", func(l *bmlb.Listener) { l.TimeOut = 2 }, "", 0},
+		{"intervalTime 300 with timeOut 60", func(l *bmlb.Listener) { l.TimeOut, l.IntervalTime = 60, 300 }, "", 0},
 		{"protocol upper case", func(l *bmlb.Listener) { l.Protocol = "TCP" }, "Listeners[0].Protocol", bmlb.ErrInvalidParameter},
 	}
 	srv := bmlbtest.NewServer()
@@ -121,7 +121,7 @@ func TestValidate_Rules(t *testing.T) {
 			}
 			assert.Contains(t, fields, tc.field)
 			assert.Len(t, ve.Violations, 1, "one rule, one violation")
-			assert.Equal(t, tc.code.Code, fakeCode, "the fake refuses it with the same code")
+			assert.Equal(t, int(tc.code.Common()), fakeCode, "the fake refuses it with the same code")
 		})
 	}
 }
@@ -316,10 +316,10 @@ func TestCreateBmListeners_EveryErrorCodeIsMapped(t *testing.T) {
 		// By codeDesc alone, by the module code in the message alone, and by
 		// the module code in "code" (number or string) alone.
 		for _, body := range []string{
-			fmt.Sprintf(`{"code":%d,"message":"m","codeDesc":"%s"}`, code.Code, code.Desc),
-			fmt.Sprintf(`{"code":%d,"message":"(%d)m","codeDesc":"Other"}`, code.Code, code.Module),
-			fmt.Sprintf(`{"code":%d,"message":"m"}`, code.Module),
-			fmt.Sprintf(`{"code":"%d","message":"m","codeDesc":""}`, code.Module),
+			fmt.Sprintf(`{"code":%d,"message":"m","codeDesc":"%s"}`, code.Common(), code.Desc()),
+			fmt.Sprintf(`{"code":%d,"message":"(%d)m","codeDesc":"Other"}`, code.Common(), code),
+			fmt.Sprintf(`{"code":%d,"message":"m"}`, code),
+			fmt.Sprintf(`{"code":"%d","message":"m","codeDesc":""}`, code),
 		} {
 			c, mock := newMockClient(t, bmlb.WithMaxAttempts(1))
 			mock.RegisterResponder(http.MethodPost, mockEndpoint, httpmock.NewStringResponder(200, body))
@@ -330,7 +330,7 @@ func TestCreateBmListeners_EveryErrorCodeIsMapped(t *testing.T) {
 			// 9006 is the service's internal error: deliberately "may have applied".
 			assert.Equal(t, code == bmlb.ErrInternalErrorCCDBAbnormal, op.MayHaveApplied, body)
 			for _, other := range page {
-				if other != code && other.Desc != "InvalidParameter" {
+				if other != code && other.Desc() != "InvalidParameter" {
 					assert.False(t, errors.Is(err, other), "%v must not match %v", code, other)
 				}
 			}
@@ -349,6 +349,28 @@ func TestCreateBmListeners_EveryErrorCodeIsMapped(t *testing.T) {
 		require.ErrorAs(t, err, &op)
 		assert.Equal(t, n == 5400 || n == 6000, op.MayHaveApplied, n)
 	}
+}
+
+// Codes are constants that compare with an APIError's fields and print
+// without noise.
+func TestErrorCodesCompareAndPrint(t *testing.T) {
+	c, mock := newMockClient(t, bmlb.WithMaxAttempts(1))
+	mock.RegisterResponder(http.MethodPost, mockEndpoint,
+		httpmock.NewStringResponder(200, `{"code":4000,"message":"(-12013)dup","codeDesc":"InvalidParameter.VportIsDuplicate"}`))
+	_, err := c.CreateBmListeners(context.Background(), seedExample())
+	var api *bmlb.APIError
+	require.ErrorAs(t, err, &api)
+	assert.Equal(t, bmlb.ErrInvalidRequest, api.Code)
+	assert.Equal(t, bmlb.ErrInvalidParameterVportIsDuplicate, api.ModuleCode)
+	assert.Equal(t, "InvalidParameter.VportIsDuplicate (-12013)", bmlb.ErrInvalidParameterVportIsDuplicate.Error())
+	assert.Equal(t, "RequestLimitExceeded (4400)", bmlb.ErrQuotaExceeded.Error())
+	assert.Equal(t, bmlb.ErrInvalidRequest, bmlb.ErrInvalidParameterVportIsDuplicate.Common())
+	assert.Equal(t, bmlb.ErrInternalError, bmlb.ErrInternalErrorCCDBAbnormal.Common())
+
+	mock.RegisterResponder(http.MethodPost, mockEndpoint, httpmock.NewStringResponder(200, `{"code":4100,"message":"bad","codeDesc":"AuthFailure"}`))
+	_, err = c.CreateBmListeners(context.Background(), seedExample())
+	require.ErrorAs(t, err, &api)
+	assert.NotContains(t, err.Error(), "module", "no module code, no noise")
 }
 
 func TestCreateBmListeners_Non200IsAnErrorWithTheStatus(t *testing.T) {

@@ -8,96 +8,132 @@ import (
 	"github.com/listenerkit/listenerkit-go/internal/validate"
 )
 
-// ErrorCode identifies an error of the BMLB 2.0 API. Codes of the
-// CreateBmListeners page have a Module code and a Desc (the codeDesc the
-// service answers); the common 2.0 codes have only Code. Every ErrorCode is
-// an error value: errors.Is(err, bmlb.ErrX) matches the service's *APIError
-// and a local validation failure of the same rule.
-type ErrorCode struct {
-	// Code is the common 2.0 code the service answers in "code".
-	Code int
-	// Module is the API's own code (the page's 错误代码), 0 for common codes.
-	Module int
-	// Desc is the service's codeDesc.
-	Desc string
-}
-
-// Error names the code.
-func (c ErrorCode) Error() string {
-	if c.Module != 0 {
-		return fmt.Sprintf("%s (%d)", c.Desc, c.Module)
-	}
-	return fmt.Sprintf("%s (%d)", c.Desc, c.Code)
-}
+// ErrorCode is an error code of the BMLB 2.0 API: one of the
+// CreateBmListeners page's own codes (9003, -12013, ...) or a common 2.0
+// code (4000, 4100, ...). Every code is a constant and an error value:
+// errors.Is(err, bmlb.ErrX) matches the service's *APIError (whichever way
+// it carried the code) and a local validation failure of the same rule, and
+// a code compares equal to an APIError's Code or ModuleCode.
+type ErrorCode int
 
 // Error codes of CreateBmListeners, from the API page
 // (https://cloud.tencent.com/document/product/386/9292).
-var (
+const (
 	// ErrInvalidParameter (9003): a parameter is wrong.
-	ErrInvalidParameter = ErrorCode{Code: 4000, Module: 9003, Desc: "InvalidParameter"}
+	ErrInvalidParameter ErrorCode = 9003
 	// ErrInternalErrorCCDBAbnormal (9006): the CCDB service failed.
-	ErrInternalErrorCCDBAbnormal = ErrorCode{Code: 6000, Module: 9006, Desc: "InternalError.CCDBAbnormal"}
+	ErrInternalErrorCCDBAbnormal ErrorCode = 9006
 	// ErrInvalidParameterCCDBLBNotExist (11041): no such load balancer.
-	ErrInvalidParameterCCDBLBNotExist = ErrorCode{Code: 4000, Module: 11041, Desc: "InvalidParameter.CCDBLBNotExist"}
+	ErrInvalidParameterCCDBLBNotExist ErrorCode = 11041
 	// ErrIncorrectStatusLBWrongStatus (12003): the load balancer's status
 	// does not allow the operation.
-	ErrIncorrectStatusLBWrongStatus = ErrorCode{Code: 4000, Module: 12003, Desc: "IncorrectStatus.LBWrongStatus"}
+	ErrIncorrectStatusLBWrongStatus ErrorCode = 12003
 	// ErrInvalidResourceListenerNumberOverLimit (12014): more than 50
 	// listeners on one load balancer.
-	ErrInvalidResourceListenerNumberOverLimit = ErrorCode{Code: 4000, Module: 12014, Desc: "InvalidResource.ListenerNumberOverLimit"}
+	ErrInvalidResourceListenerNumberOverLimit ErrorCode = 12014
 	// ErrInvalidParameterVportIsDuplicate (-12013): a listener already has
 	// this protocol and port.
-	ErrInvalidParameterVportIsDuplicate = ErrorCode{Code: 4000, Module: -12013, Desc: "InvalidParameter.VportIsDuplicate"}
+	ErrInvalidParameterVportIsDuplicate ErrorCode = -12013
 )
 
 // Common error codes of Tencent Cloud API 2.0.
-var (
+const (
 	// ErrInvalidRequest (4000): parameters are missing or malformed.
-	ErrInvalidRequest = ErrorCode{Code: 4000, Desc: "InvalidParameter"}
+	ErrInvalidRequest ErrorCode = 4000
 	// ErrAuthFailure (4100, and its variants 4101-4110): authentication failed.
-	ErrAuthFailure = ErrorCode{Code: 4100, Desc: "AuthFailure"}
+	ErrAuthFailure ErrorCode = 4100
 	// ErrRequestExpired (4200): the request expired.
-	ErrRequestExpired = ErrorCode{Code: 4200, Desc: "RequestExpired"}
+	ErrRequestExpired ErrorCode = 4200
 	// ErrAccessDenied (4300): the account may not call this.
-	ErrAccessDenied = ErrorCode{Code: 4300, Desc: "AccessDenied"}
+	ErrAccessDenied ErrorCode = 4300
 	// ErrQuotaExceeded (4400): too many requests; retried.
-	ErrQuotaExceeded = ErrorCode{Code: 4400, Desc: "RequestLimitExceeded"}
+	ErrQuotaExceeded ErrorCode = 4400
 	// ErrReplayAttack (4500): a reused Nonce, or a Timestamp too far off.
-	ErrReplayAttack = ErrorCode{Code: 4500, Desc: "ReplayAttack"}
+	ErrReplayAttack ErrorCode = 4500
 	// ErrUnsupportedProtocol (4600): HTTPS is required.
-	ErrUnsupportedProtocol = ErrorCode{Code: 4600, Desc: "UnsupportedProtocol"}
+	ErrUnsupportedProtocol ErrorCode = 4600
 	// ErrResourceNotFound (5000): the resource does not exist.
-	ErrResourceNotFound = ErrorCode{Code: 5000, Desc: "ResourceNotFound"}
+	ErrResourceNotFound ErrorCode = 5000
 	// ErrOperationFailed (5100): the operation failed.
-	ErrOperationFailed = ErrorCode{Code: 5100, Desc: "FailedOperation"}
+	ErrOperationFailed ErrorCode = 5100
 	// ErrPartialSuccess (5400): part of the request was applied.
-	ErrPartialSuccess = ErrorCode{Code: 5400, Desc: "PartialSuccess"}
+	ErrPartialSuccess ErrorCode = 5400
 	// ErrInternalError (6000): the service failed.
-	ErrInternalError = ErrorCode{Code: 6000, Desc: "InternalError"}
+	ErrInternalError ErrorCode = 6000
 	// ErrUnsupportedVersion (6100): not supported in this version.
-	ErrUnsupportedVersion = ErrorCode{Code: 6100, Desc: "UnsupportedOperation"}
+	ErrUnsupportedVersion ErrorCode = 6100
 	// ErrAPIUnavailable (6200): the API is unavailable for now.
-	ErrAPIUnavailable = ErrorCode{Code: 6200, Desc: "ServiceUnavailable"}
+	ErrAPIUnavailable ErrorCode = 6200
 )
+
+// codeInfo is what the service says with a code: its codeDesc and, for the
+// page's own codes, the common code it arrives under.
+var codeInfo = map[ErrorCode]struct {
+	desc   string
+	common ErrorCode // 0 for a common code
+}{
+	ErrInvalidParameter: {"InvalidParameter", ErrInvalidRequest}, ErrInternalErrorCCDBAbnormal: {"InternalError.CCDBAbnormal", ErrInternalError},
+	ErrInvalidParameterCCDBLBNotExist: {"InvalidParameter.CCDBLBNotExist", ErrInvalidRequest},
+	ErrIncorrectStatusLBWrongStatus:   {"IncorrectStatus.LBWrongStatus", ErrInvalidRequest},
+	ErrInvalidResourceListenerNumberOverLimit: {"InvalidResource.ListenerNumberOverLimit", ErrInvalidRequest},
+	ErrInvalidParameterVportIsDuplicate:       {"InvalidParameter.VportIsDuplicate", ErrInvalidRequest},
+	ErrInvalidRequest: {"InvalidParameter", 0}, ErrAuthFailure: {"AuthFailure", 0}, ErrRequestExpired: {"RequestExpired", 0},
+	ErrAccessDenied: {"AccessDenied", 0}, ErrQuotaExceeded: {"RequestLimitExceeded", 0}, ErrReplayAttack: {"ReplayAttack", 0},
+	ErrUnsupportedProtocol: {"UnsupportedProtocol", 0}, ErrResourceNotFound: {"ResourceNotFound", 0},
+	ErrOperationFailed: {"FailedOperation", 0}, ErrPartialSuccess: {"PartialSuccess", 0}, ErrInternalError: {"InternalError", 0},
+	ErrUnsupportedVersion: {"UnsupportedOperation", 0}, ErrAPIUnavailable: {"ServiceUnavailable", 0},
+}
+
+// Desc is the codeDesc the service answers with the code
+// ("InvalidParameter.VportIsDuplicate"), empty for a code this package
+// does not know.
+func (c ErrorCode) Desc() string { return codeInfo[c].desc }
+
+// Common is the common 2.0 code a page's code arrives under in "code"
+// (4000 for -12013, 6000 for 9006); a common code is its own.
+func (c ErrorCode) Common() ErrorCode {
+	if common := codeInfo[c].common; common != 0 {
+		return common
+	}
+	return c
+}
+
+// Error is "InvalidParameter.VportIsDuplicate (-12013)", or just the
+// number for a code this package does not know.
+func (c ErrorCode) Error() string {
+	if d := c.Desc(); d != "" {
+		return d + " (" + strconv.Itoa(int(c)) + ")"
+	}
+	return strconv.Itoa(int(c))
+}
+
+// isPage reports whether c is one of the page's own codes.
+func (c ErrorCode) isPage() bool { return codeInfo[c].common != 0 }
 
 // APIError is an error answered by the service: code != 0.
 type APIError struct {
 	// HTTPStatus is the HTTP status (the service answers errors with 200).
 	HTTPStatus int
-	// Code is the common 2.0 code.
-	Code int
+	// Code is the answer's "code": usually a common 2.0 code, sometimes a
+	// page's own.
+	Code ErrorCode
 	// CodeDesc is the service's codeDesc, e.g. InvalidParameter.VportIsDuplicate.
 	CodeDesc string
 	// Message is the service's message.
 	Message string
 	// ModuleCode is the API's own code when Message starts with one, as in
 	// "(-12013)...", or 0.
-	ModuleCode int
+	ModuleCode ErrorCode
 }
 
-// Error shows the code, the codeDesc, the module code and the message.
+// Error shows the code, the codeDesc, the module code when there is one,
+// and the message.
 func (e *APIError) Error() string {
-	return fmt.Sprintf("bmlb: code %d %s (module %d): %s", e.Code, e.CodeDesc, e.ModuleCode, e.Message)
+	module := ""
+	if e.ModuleCode != 0 {
+		module = fmt.Sprintf(" (module %d)", e.ModuleCode)
+	}
+	return fmt.Sprintf("bmlb: code %d %s%s: %s", e.Code, e.CodeDesc, module, e.Message)
 }
 
 // HTTPStatusCode is the answer's HTTP status (200 for the service's own
@@ -111,15 +147,15 @@ func (e *APIError) Is(target error) bool {
 	if !ok {
 		return false
 	}
-	if t.Module != 0 {
+	if t.isPage() {
 		// How a module code is packed is not documented: match it in code,
 		// as the message's "(NNNN)" prefix, or by codeDesc.
-		return e.ModuleCode == t.Module || e.Code == t.Module || e.CodeDesc == t.Desc
+		return e.ModuleCode == t || e.Code == t || e.CodeDesc == t.Desc()
 	}
-	if t.Code == ErrAuthFailure.Code {
+	if t == ErrAuthFailure {
 		return e.Code >= 4100 && e.Code <= 4110
 	}
-	return e.Code == t.Code
+	return e.Code == t
 }
 
 // MayHaveApplied is true for a partial success (5400) and for the
@@ -129,11 +165,11 @@ func (e *APIError) Is(target error) bool {
 // pessimistic for 9006, whose page says only "CCDB service abnormal":
 // EnsureBmListeners settles what such a failure left.
 func (e *APIError) MayHaveApplied() bool {
-	return e.Code == ErrPartialSuccess.Code || e.Code == ErrInternalError.Code || e.Is(ErrInternalErrorCCDBAbnormal)
+	return e.Code == ErrPartialSuccess || e.Code == ErrInternalError || e.Is(ErrInternalErrorCCDBAbnormal)
 }
 
 // moduleCode reads "(-12013)..." at the start of a message.
-func moduleCode(message string) int {
+func moduleCode(message string) ErrorCode {
 	if len(message) < 3 || message[0] != '(' {
 		return 0
 	}
@@ -143,7 +179,7 @@ func moduleCode(message string) int {
 			if err != nil {
 				return 0
 			}
-			return n
+			return ErrorCode(n)
 		}
 	}
 	return 0

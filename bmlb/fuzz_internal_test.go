@@ -63,7 +63,7 @@ func FuzzValidate(f *testing.F) {
 			}
 			for _, v := range invalid.Violations {
 				var code ErrorCode
-				if v.Field == "" || !errors.As(v.Code, &code) || code.Code == 0 {
+				if v.Field == "" || !errors.As(v.Code, &code) || code.Desc() == "" {
 					t.Fatalf("violation without a field or a BMLB code: %+v", v)
 				}
 			}

@@ -193,6 +193,6 @@ func TestProperty_64GoroutinesShareOneClient(t *testing.T) {
 	}
 	assert.Positive(t, outcomes["ok"])
 	assert.Equal(t, 32, outcomes["invalid"])
-	assert.Positive(t, outcomes[fmt.Sprintf("APIError %d", bmlb.ErrInvalidRequest.Code)], "the repeated ports were refused by the service")
+	assert.Positive(t, outcomes[fmt.Sprintf("APIError %d", int(bmlb.ErrInvalidRequest))], "the repeated ports were refused by the service")
 	t.Logf("64 goroutines x 8 calls: %v", outcomes)
 }

@@ -316,7 +316,7 @@ func decode(r *transport.Response, out any) (string, error) {
 	requestID := transport.Clip(e.RequestID)
 	switch {
 	case e.Code != "":
-		return requestID, &APIError{StatusCode: r.StatusCode, Code: transport.Clip(e.Code), Message: transport.Clip(e.Message),
+		return requestID, &APIError{StatusCode: r.StatusCode, Code: ErrorCode(transport.Clip(e.Code)), Message: transport.Clip(e.Message),
 			RequestID: requestID, HostID: transport.Clip(e.HostID), Recommend: transport.Clip(e.Recommend)}
 	case r.StatusCode < 200 || r.StatusCode > 299:
 		return requestID, transport.NewResponseError(r, "error answer without Code", nil)
@@ -345,7 +345,7 @@ func retryable(f *transport.Failure) bool {
 		return true
 	}
 	var e *APIError
-	return errors.As(f.Err, &e) && (isThrottling(e.Code) || e.Code == string(ErrServiceUnavailable))
+	return errors.As(f.Err, &e) && (isThrottling(e.Code) || e.Code == ErrServiceUnavailable)
 }
 
 // newUUID returns a random (version 4) UUID.

@@ -146,7 +146,7 @@ func TestCreateListener_EveryErrorCodeIsMapped(t *testing.T) {
 			require.ErrorIs(t, err, code)
 			var api *ga.APIError
 			require.ErrorAs(t, err, &api)
-			assert.Equal(t, ga.APIError{StatusCode: code.HTTPStatus(), Code: string(code), Message: "m", RequestID: "req-" + string(code),
+			assert.Equal(t, ga.APIError{StatusCode: code.HTTPStatus(), Code: code, Message: "m", RequestID: "req-" + string(code),
 				HostID: "ga.cn-hangzhou.aliyuncs.com", Recommend: "https://r"}, *api)
 			for _, other := range codes {
 				if other != code {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/listenerkit/listenerkit-go/internal/lenient"
@@ -328,12 +329,13 @@ func (c *Client) CreateListenerAndWait(ctx context.Context, req *CreateListenerR
 // again may pass: the transport's, and GA's throttling codes.
 func transient(err error) bool {
 	var e *APIError
-	if errors.As(err, &e) && (isThrottling(e.Code) || e.Code == string(ErrServiceUnavailable)) {
+	if errors.As(err, &e) && (isThrottling(e.Code) || e.Code == ErrServiceUnavailable) {
 		return true
 	}
 	return transport.Transient(err)
 }
 
-func isThrottling(code string) bool {
-	return code == string(ErrThrottling) || len(code) > len(ErrThrottling) && code[:len(ErrThrottling)+1] == string(ErrThrottling)+"."
+// isThrottling: Throttling and its variants (Throttling.User, ...).
+func isThrottling(code ErrorCode) bool {
+	return code == ErrThrottling || strings.HasPrefix(string(code), string(ErrThrottling)+".")
 }

@@ -101,12 +101,14 @@ const (
 
 // APIError is an error answered by the GA service.
 type APIError struct {
-	StatusCode int    `json:"-"`
-	Code       string `json:"Code"`
-	Message    string `json:"Message"`
-	RequestID  string `json:"RequestId"`
-	HostID     string `json:"HostId"`
-	Recommend  string `json:"Recommend"`
+	StatusCode int `json:"-"`
+	// Code is the service's error code; it compares with the ErrorCode
+	// constants (api.Code == ga.ErrPortConflictListener).
+	Code      ErrorCode `json:"Code"`
+	Message   string    `json:"Message"`
+	RequestID string    `json:"RequestId"`
+	HostID    string    `json:"HostId"`
+	Recommend string    `json:"Recommend"`
 }
 
 // Error shows the code, the message, the status and the request id.
@@ -120,13 +122,13 @@ func (e *APIError) HTTPStatusCode() int { return e.StatusCode }
 // Is reports whether target is the ErrorCode of e.
 func (e *APIError) Is(target error) bool {
 	c, ok := target.(ErrorCode)
-	return ok && string(c) == e.Code
+	return ok && c == e.Code
 }
 
 // MayHaveApplied is true for 5xx answers other than ServiceUnavailable: the
 // service failed while handling the request and may have acted on it.
 func (e *APIError) MayHaveApplied() bool {
-	return e.StatusCode >= 500 && e.Code != string(ErrServiceUnavailable)
+	return e.StatusCode >= 500 && e.Code != ErrServiceUnavailable
 }
 
 type (

@@ -35,7 +35,7 @@ func errorKind(err error) string {
 	case !errors.As(err, &op):
 		return "" // every attempted call fails as an *OperationError
 	case errors.As(err, &api):
-		return "APIError " + api.Code
+		return "APIError " + string(api.Code)
 	case errors.As(err, &re):
 		return "ResponseError"
 	case errors.Is(err, context.DeadlineExceeded):

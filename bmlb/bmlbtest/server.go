@@ -293,23 +293,27 @@ func (s *Server) settle(now time.Time) {
 // Requests is how many HTTP requests reached the fake.
 func (s *Server) Requests() int { return s.faults.Requests() }
 
-// apiError is an error answer.
+// apiError is an error answer: the code in "code", its codeDesc, the
+// message.
 type apiError struct {
 	code    bmlb.ErrorCode
+	desc    string
 	message string
 }
 
+// fail answers code as the service does: a page's code under its common
+// code, with the page's code as the message's "(NNNN)" prefix.
 func fail(code bmlb.ErrorCode, format string, args ...any) *apiError {
 	prefix := ""
-	if code.Module != 0 {
-		prefix = "(" + strconv.Itoa(code.Module) + ")"
+	if code.Common() != code {
+		prefix = "(" + strconv.Itoa(int(code)) + ")"
 	}
-	return &apiError{code: code, message: prefix + fmt.Sprintf(format, args...)}
+	return &apiError{code: code.Common(), desc: code.Desc(), message: prefix + fmt.Sprintf(format, args...)}
 }
 
 // errorAnswer is a 2.0 error: HTTP 200 with a non-zero code.
 func errorAnswer(e *apiError) faults.Answer {
-	body, _ := json.Marshal(map[string]any{"code": e.code.Code, "message": e.message, "codeDesc": e.code.Desc})
+	body, _ := json.Marshal(map[string]any{"code": int(e.code), "message": e.message, "codeDesc": e.desc})
 	return faults.Answer{Status: http.StatusOK, Body: body}
 }
 
@@ -429,12 +433,12 @@ func (s *Server) authenticate(method, host, path string, form url.Values) *apiEr
 		return fail(bmlb.ErrInvalidRequest, "(100002)Region is required")
 	}
 	if form.Get("SecretId") != s.id {
-		return &apiError{code: bmlb.ErrorCode{Code: 4104, Desc: "AuthFailure.SecretIdNotFound"}, message: "SecretId does not exist"}
+		return &apiError{code: 4104, desc: "AuthFailure.SecretIdNotFound", message: "SecretId does not exist"}
 	}
 	method2 := form.Get("SignatureMethod") // absent: HmacSHA1, as the service does
 	want := signing.TencentV2Signature(method, host, path, signing.ParamsFromValues(form), s.secret, method2)
 	if !hmac.Equal([]byte(want), []byte(form.Get("Signature"))) {
-		return &apiError{code: bmlb.ErrorCode{Code: 4100, Desc: "AuthFailure.SignatureFailure"}, message: "signature verification failed"}
+		return &apiError{code: bmlb.ErrAuthFailure, desc: "AuthFailure.SignatureFailure", message: "signature verification failed"}
 	}
 	ts, err := strconv.ParseInt(form.Get("Timestamp"), 10, 64)
 	now := s.now()
