@@ -73,11 +73,11 @@ var codeInfo = map[ErrorCode]struct {
 	common ErrorCode // 0 for a common code
 }{
 	ErrInvalidParameter: {"InvalidParameter", ErrInvalidRequest}, ErrInternalErrorCCDBAbnormal: {"InternalError.CCDBAbnormal", ErrInternalError},
-	ErrInvalidParameterCCDBLBNotExist: {"InvalidParameter.CCDBLBNotExist", ErrInvalidRequest},
-	ErrIncorrectStatusLBWrongStatus:   {"IncorrectStatus.LBWrongStatus", ErrInvalidRequest},
+	ErrInvalidParameterCCDBLBNotExist:         {"InvalidParameter.CCDBLBNotExist", ErrInvalidRequest},
+	ErrIncorrectStatusLBWrongStatus:           {"IncorrectStatus.LBWrongStatus", ErrInvalidRequest},
 	ErrInvalidResourceListenerNumberOverLimit: {"InvalidResource.ListenerNumberOverLimit", ErrInvalidRequest},
 	ErrInvalidParameterVportIsDuplicate:       {"InvalidParameter.VportIsDuplicate", ErrInvalidRequest},
-	ErrInvalidRequest: {"InvalidParameter", 0}, ErrAuthFailure: {"AuthFailure", 0}, ErrRequestExpired: {"RequestExpired", 0},
+	ErrInvalidRequest:                         {"InvalidParameter", 0}, ErrAuthFailure: {"AuthFailure", 0}, ErrRequestExpired: {"RequestExpired", 0},
 	ErrAccessDenied: {"AccessDenied", 0}, ErrQuotaExceeded: {"RequestLimitExceeded", 0}, ErrReplayAttack: {"ReplayAttack", 0},
 	ErrUnsupportedProtocol: {"UnsupportedProtocol", 0}, ErrResourceNotFound: {"ResourceNotFound", 0},
 	ErrOperationFailed: {"FailedOperation", 0}, ErrPartialSuccess: {"PartialSuccess", 0}, ErrInternalError: {"InternalError", 0},
