@@ -179,6 +179,11 @@ func NewClient(opts ...Option) (*Client, error) {
 //
 // API: https://cloud.tencent.com/document/product/386/9292
 func (c *Client) CreateBmListeners(ctx context.Context, req *CreateBmListenersRequest) (*CreateBmListenersResponse, error) {
+	out, err := c.createBmListeners(ctx, req)
+	return out, public.Convert(err)
+}
+
+func (c *Client) createBmListeners(ctx context.Context, req *CreateBmListenersRequest) (*CreateBmListenersResponse, error) {
 	if c == nil || c.t == nil {
 		return nil, errNotMade
 	}

@@ -81,6 +81,11 @@ func (e *TaskFailedError) Is(target error) bool { return target == ErrTaskFailed
 //
 // API: https://cloud.tencent.com/document/product/386/9308
 func (c *Client) DescribeBmLoadBalancersTaskResult(ctx context.Context, taskID int64) (*TaskResult, error) {
+	out, err := c.describeTaskResult(ctx, taskID)
+	return out, public.Convert(err)
+}
+
+func (c *Client) describeTaskResult(ctx context.Context, taskID int64) (*TaskResult, error) {
 	if c == nil || c.t == nil {
 		return nil, errNotMade
 	}
@@ -103,6 +108,10 @@ func (c *Client) DescribeBmLoadBalancersTaskResult(ctx context.Context, taskID i
 // The first poll is at once, then with backoff and jitter
 // (WithWaiterDelays); transient failures of a poll are polled through.
 func (c *Client) WaitForTask(ctx context.Context, taskID int64, maxWait time.Duration) error {
+	return public.Convert(c.waitForTask(ctx, taskID, maxWait))
+}
+
+func (c *Client) waitForTask(ctx context.Context, taskID int64, maxWait time.Duration) error {
 	if c == nil || c.t == nil {
 		return errNotMade
 	}
@@ -125,7 +134,8 @@ func (c *Client) WaitForTask(ctx context.Context, taskID int64, maxWait time.Dur
 // poll) may pass when sent again: the transport's, rate limits, and the
 // service's internal errors (a read changes nothing).
 func transientRead(err error) bool {
-	return transport.Transient(err) || errors.Is(err, ErrQuotaExceeded) || errors.Is(err, ErrInternalError) || errors.Is(err, ErrAPIUnavailable)
+	var re *ResponseError
+	return errors.As(err, &re) || transport.Transient(err) || errors.Is(err, ErrQuotaExceeded) || errors.Is(err, ErrInternalError) || errors.Is(err, ErrAPIUnavailable)
 }
 
 // ListenerStatus is a listener's state, as DescribeBmListeners reports it.
@@ -279,6 +289,11 @@ func (r *DescribeBmListenersResponse) checkAnswer() string {
 //
 // API: https://cloud.tencent.com/document/product/386/9296
 func (c *Client) DescribeBmListeners(ctx context.Context, req *DescribeBmListenersRequest) (*DescribeBmListenersResponse, error) {
+	out, err := c.describeBmListeners(ctx, req)
+	return out, public.Convert(err)
+}
+
+func (c *Client) describeBmListeners(ctx context.Context, req *DescribeBmListenersRequest) (*DescribeBmListenersResponse, error) {
 	if c == nil || c.t == nil {
 		return nil, errNotMade
 	}

@@ -264,7 +264,7 @@ func (e *ensure) create(ctx context.Context, missing []Listener) error {
 }
 
 func (e *ensure) fail(err error) error {
-	out := &EnsureError{LoadBalancerID: e.req.LoadBalancerID, Present: e.present, Err: err}
+	out := &EnsureError{LoadBalancerID: e.req.LoadBalancerID, Present: e.present, Err: public.Convert(err)}
 	for i := range e.req.Listeners {
 		if k := keyOf(&e.req.Listeners[i]); e.inDoubt[k] {
 			out.InDoubt = append(out.InDoubt, k)

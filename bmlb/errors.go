@@ -3,9 +3,6 @@ package bmlb
 import (
 	"fmt"
 	"strconv"
-
-	"github.com/listenerkit/listenerkit-go/internal/transport"
-	"github.com/listenerkit/listenerkit-go/internal/validate"
 )
 
 // ErrorCode is an error code of the BMLB 2.0 API: one of the
@@ -184,28 +181,3 @@ func moduleCode(message string) ErrorCode {
 	}
 	return 0
 }
-
-type (
-	// ValidationError lists every rule a request breaks; nothing was sent.
-	ValidationError = validate.Error
-	// FieldError is one broken rule: the field, its ErrorCode and why.
-	FieldError = validate.FieldError
-	// OperationError wraps every failure of a call that was attempted,
-	// with the attempts made and whether the request may have been applied.
-	OperationError = transport.OperationError
-	// ResponseError is an answer that could not be used: a non-200 status,
-	// an empty, truncated, too large or non-JSON body.
-	ResponseError = transport.ResponseError
-	// RedirectError is a 3xx answer: redirects are never followed (the
-	// signed parameters and the session token would go wherever Location
-	// points), and nothing is re-sent.
-	RedirectError = transport.RedirectError
-	// WaitError is a wait that ended without its state: the maximum wait
-	// ran out (errors.Is(err, ErrWaitTimedOut)), the task failed
-	// (ErrTaskFailed), or the context ended. It says what was awaited, the
-	// last state seen and how many polls were made.
-	WaitError = transport.WaitError
-)
-
-// ErrWaitTimedOut is matched by a *WaitError whose maximum wait ran out.
-var ErrWaitTimedOut = transport.ErrWaitTimedOut

@@ -150,6 +150,10 @@ const (
 // Validate checks every rule of the API page and returns all violations at
 // once as a *ValidationError, or nil.
 func (r *CreateBmListenersRequest) Validate() error {
+	return public.Convert(r.validate())
+}
+
+func (r *CreateBmListenersRequest) validate() error {
 	var v validate.Collector
 	if r == nil {
 		v.Add("CreateBmListenersRequest", ErrInvalidParameter, "request is nil")

@@ -157,6 +157,11 @@ func NewClient(opts ...Option) (*Client, error) {
 //
 // API: https://help.aliyun.com/document_detail/153253.html
 func (c *Client) CreateListener(ctx context.Context, req *CreateListenerRequest) (*CreateListenerResponse, error) {
+	out, err := c.createListener(ctx, req)
+	return out, public.Convert(err)
+}
+
+func (c *Client) createListener(ctx context.Context, req *CreateListenerRequest) (*CreateListenerResponse, error) {
 	t, err := c.transport()
 	if err != nil {
 		return nil, err

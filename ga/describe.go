@@ -232,6 +232,11 @@ func describeParams(request, idField, idParam, id, region string) (signing.Param
 //
 // API: https://api.aliyun.com/api/Ga/2019-11-20/DescribeListener
 func (c *Client) DescribeListener(ctx context.Context, req *DescribeListenerRequest) (*DescribeListenerResponse, error) {
+	out, err := c.describeListener(ctx, req)
+	return out, public.Convert(err)
+}
+
+func (c *Client) describeListener(ctx context.Context, req *DescribeListenerRequest) (*DescribeListenerResponse, error) {
 	t, err := c.transport()
 	if err != nil {
 		return nil, err
@@ -255,6 +260,11 @@ func (c *Client) DescribeListener(ctx context.Context, req *DescribeListenerRequ
 //
 // API: https://api.aliyun.com/api/Ga/2019-11-20/DescribeAccelerator
 func (c *Client) DescribeAccelerator(ctx context.Context, req *DescribeAcceleratorRequest) (*DescribeAcceleratorResponse, error) {
+	out, err := c.describeAccelerator(ctx, req)
+	return out, public.Convert(err)
+}
+
+func (c *Client) describeAccelerator(ctx context.Context, req *DescribeAcceleratorRequest) (*DescribeAcceleratorResponse, error) {
 	t, err := c.transport()
 	if err != nil {
 		return nil, err
@@ -283,6 +293,11 @@ func (c *Client) DescribeAccelerator(ctx context.Context, req *DescribeAccelerat
 // ran out (LastState says where the listener was), errors.Is(err,
 // ErrNotExistListener) when the listener is gone, or the context's error.
 func (c *Client) WaitUntilListenerActive(ctx context.Context, listenerID string, maxWait time.Duration) (*DescribeListenerResponse, error) {
+	out, err := c.waitUntilListenerActive(ctx, listenerID, maxWait)
+	return out, public.Convert(err)
+}
+
+func (c *Client) waitUntilListenerActive(ctx context.Context, listenerID string, maxWait time.Duration) (*DescribeListenerResponse, error) {
 	t, err := c.transport()
 	if err != nil {
 		return nil, err
@@ -328,6 +343,10 @@ func (c *Client) CreateListenerAndWait(ctx context.Context, req *CreateListenerR
 // transient reports errors after which polling (or sending a safe call)
 // again may pass: the transport's, and GA's throttling codes.
 func transient(err error) bool {
+	var re *ResponseError
+	if errors.As(err, &re) {
+		return true
+	}
 	var e *APIError
 	if errors.As(err, &e) && (isThrottling(e.Code) || e.Code == ErrServiceUnavailable) {
 		return true

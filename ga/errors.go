@@ -3,9 +3,6 @@ package ga
 import (
 	"fmt"
 	"net/http"
-
-	"github.com/listenerkit/listenerkit-go/internal/transport"
-	"github.com/listenerkit/listenerkit-go/internal/validate"
 )
 
 // ErrorCode is an error code of the GA API. Every code is an error value, so
@@ -130,31 +127,3 @@ func (e *APIError) Is(target error) bool {
 func (e *APIError) MayHaveApplied() bool {
 	return e.StatusCode >= 500 && e.Code != ErrServiceUnavailable
 }
-
-type (
-	// ValidationError lists every rule a request breaks; nothing was sent.
-	// errors.Is matches each violation's ErrorCode.
-	ValidationError = validate.Error
-	// FieldError is one broken rule: the field, its ErrorCode and why.
-	FieldError = validate.FieldError
-	// OperationError wraps every failure of a call that was attempted: the
-	// *APIError, a *ResponseError, a network error or the context's error,
-	// with the number of attempts and whether the request may have been
-	// applied.
-	OperationError = transport.OperationError
-	// ResponseError is an answer that could not be used (empty, truncated,
-	// too large, not JSON), with its status and a redacted excerpt.
-	ResponseError = transport.ResponseError
-	// RedirectError is a 3xx answer: redirects are never followed (the
-	// signed parameters and the session token would go wherever Location
-	// points), and nothing is re-sent.
-	RedirectError = transport.RedirectError
-	// WaitError is a wait that ended without its state: the maximum wait
-	// ran out (errors.Is(err, ErrWaitTimedOut)), the listener is gone
-	// (ErrNotExistListener), or the context ended. It says what was
-	// awaited, the last state seen and how many polls were made.
-	WaitError = transport.WaitError
-)
-
-// ErrWaitTimedOut is matched by a *WaitError whose maximum wait ran out.
-var ErrWaitTimedOut = transport.ErrWaitTimedOut

@@ -142,6 +142,10 @@ func (r *CreateListenerRequest) Warnings() []string {
 // Validate checks every rule of the API page and returns all violations at
 // once as a *ValidationError, or nil.
 func (r *CreateListenerRequest) Validate() error {
+	return public.Convert(r.validate())
+}
+
+func (r *CreateListenerRequest) validate() error {
 	var v validate.Collector
 	if r == nil {
 		v.Add("CreateListenerRequest", ErrMissingParameter, "request is nil")

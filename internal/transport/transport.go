@@ -263,7 +263,7 @@ func (c *Client) do(ctx context.Context, action string, params signing.Params, o
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			// Waiting would outlast the context: the failure that asked for
 			// the wait is the answer, not a deadline error that hides it.
-			return fail(fmt.Errorf("%w (not retried: the context ends before the retry delay of %v)", f.Err, wait.Round(time.Millisecond)))
+			return fail(&notRetried{err: f.Err, wait: wait})
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return fail(withContext(err, f.Err))
@@ -280,8 +280,27 @@ func withContext(ctxErr, last error) error {
 	if errors.Is(last, ctxErr) {
 		return last
 	}
-	return fmt.Errorf("%w (after a failed attempt: %w)", ctxErr, last)
+	return &contextEnded{ctx: ctxErr, last: last}
 }
+
+// contextEnded is a call whose context ended after an attempt failed:
+// both errors stay reachable.
+type contextEnded struct{ ctx, last error }
+
+func (e *contextEnded) Error() string   { return fmt.Sprintf("%v (after a failed attempt: %v)", e.ctx, e.last) }
+func (e *contextEnded) Unwrap() []error { return []error{e.ctx, e.last} }
+
+// notRetried is a failure that asked for a wait longer than the context
+// had left.
+type notRetried struct {
+	err  error
+	wait time.Duration
+}
+
+func (e *notRetried) Error() string {
+	return fmt.Sprintf("%v (not retried: the context ends before the retry delay of %v)", e.err, e.wait.Round(time.Millisecond))
+}
+func (e *notRetried) Unwrap() error { return e.err }
 
 // attempt sends one signed attempt and returns nil on success.
 func (c *Client) attempt(ctx context.Context, action string, params signing.Params, out any, n int) *Failure {

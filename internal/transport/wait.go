@@ -96,13 +96,26 @@ func (w Waiter) Wait(ctx context.Context) error {
 		}
 		left := time.Until(deadline)
 		if left <= 0 {
-			return fail(polls, lastState, errors.Join(ErrWaitTimedOut, lastErr))
+			return fail(polls, lastState, &timedOut{last: lastErr})
 		}
 		if err := sleep(ctx, min(pollDelay(polls, w.MinDelay, w.MaxDelay), left)); err != nil {
 			return fail(polls, lastState, withContext(err, lastErr))
 		}
 	}
 }
+
+// timedOut is a wait whose maximum ran out, with the last poll's error if
+// it failed.
+type timedOut struct{ last error }
+
+func (e *timedOut) Error() string {
+	if e.last == nil {
+		return ErrWaitTimedOut.Error()
+	}
+	return ErrWaitTimedOut.Error() + "; the last poll failed: " + e.last.Error()
+}
+func (e *timedOut) Is(target error) bool { return target == ErrWaitTimedOut }
+func (e *timedOut) Unwrap() error        { return e.last }
 
 // pollDelay is the wait after poll n: MinDelay doubled per poll, capped at
 // MaxDelay, with equal jitter.
