@@ -287,7 +287,9 @@ func withContext(ctxErr, last error) error {
 // both errors stay reachable.
 type contextEnded struct{ ctx, last error }
 
-func (e *contextEnded) Error() string   { return fmt.Sprintf("%v (after a failed attempt: %v)", e.ctx, e.last) }
+func (e *contextEnded) Error() string {
+	return fmt.Sprintf("%v (after a failed attempt: %v)", e.ctx, e.last)
+}
 func (e *contextEnded) Unwrap() []error { return []error{e.ctx, e.last} }
 
 // notRetried is a failure that asked for a wait longer than the context
