@@ -86,13 +86,16 @@ const (
 	// ErrInvalidTimeStampExpired: the timestamp is too far from the
 	// service's clock.
 	ErrInvalidTimeStampExpired ErrorCode = "InvalidTimeStamp.Expired"
-	// ErrMissingParameter: a required parameter is missing.
+	// ErrMissingParameter: a required parameter is missing. A common code
+	// of the service, which Validate also uses for the page's required
+	// fields (AcceleratorId, PortRanges, an https listener's Certificates).
 	ErrMissingParameter ErrorCode = "MissingParameter"
 	// ErrIncompleteSignature: the signature parameters are incomplete.
 	ErrIncompleteSignature ErrorCode = "IncompleteSignature"
 	// ErrInvalidParameter: a parameter breaks a documented rule that has no
-	// code of its own (Name, ClientToken, RegionId, ClientAffinity,
-	// Certificates).
+	// code of its own. A common code of the service, which Validate also
+	// uses for such rules of the page (Name, ClientToken, RegionId,
+	// ClientAffinity); the SDK has no codes of its own.
 	ErrInvalidParameter ErrorCode = "InvalidParameter"
 )
 
