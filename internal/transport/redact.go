@@ -69,25 +69,78 @@ func find[T string | []byte](r *redactor, b T) []span {
 }
 
 // spells reports whether b, from i, spells s, and where the spelling ends.
-// A raw byte that equals the wanted one is taken as it is before it is
-// read as the start of an escape, so secrets holding a literal '%' or '\'
-// are found raw too.
+// At each character every reading is tried (raw, JSON-unescaped, each
+// depth of percent-decoding): a secret holding '%' or '\\' can be spelled
+// several ways there. Such branch points are bounded, so a hostile answer
+// cannot make the search explode; secrets are base64 or alphanumeric, with
+// none.
 func spells[T string | []byte](b T, i int, s string) (end int, ok bool) {
-	for k := 0; k < len(s); k++ {
+	budget := 64
+	return spellsFrom(b, i, s, 0, &budget)
+}
+
+func spellsFrom[T string | []byte](b T, i int, s string, k int, budget *int) (int, bool) {
+	var buf [10]reading
+	for ; k < len(s); k++ {
 		if i >= len(b) {
 			return 0, false
 		}
-		if b[i] == s[k] {
-			i++
-			continue
+		var matches [10]int // the ends of the readings that give s[k]
+		n := 0
+		for _, r := range readings(b, i, &buf) {
+			if r.c == s[k] {
+				matches[n] = r.next
+				n++
+			}
 		}
-		c, next := decodeUnit(b, i)
-		if c != s[k] || next == i+1 {
+		if n == 0 {
 			return 0, false
 		}
-		i = next
+		for _, next := range matches[:n-1] { // more than one reading fits: try each
+			if *budget <= 0 {
+				return 0, false
+			}
+			*budget--
+			if end, ok := spellsFrom(b, next, s, k+1, budget); ok {
+				return end, true
+			}
+		}
+		i = matches[n-1]
 	}
 	return i, true
+}
+
+// reading is one way to read a character: the byte and where it ends.
+type reading struct {
+	c    byte
+	next int
+}
+
+// readings lists the ways b[i:] can be read as one character: the raw
+// byte, through a JSON escape, and through each depth of percent-encoding
+// on top of that (%2B, %252B, \u00252B...).
+func readings[T string | []byte](b T, i int, out *[10]reading) []reading {
+	out[0] = reading{b[i], i + 1}
+	n := 1
+	c, next := jsonUnit(b, i)
+	if next != i+1 {
+		out[n] = reading{c, next}
+		n++
+	}
+	for depth := 0; c == '%' && n < len(out); depth++ {
+		h1, n1 := jsonUnit(b, next)
+		if n1 > len(b) || !isHex(h1) {
+			break
+		}
+		h2, n2 := jsonUnit(b, n1)
+		if n2 > len(b) || !isHex(h2) {
+			break
+		}
+		c, next = unhex(h1)<<4|unhex(h2), n2
+		out[n] = reading{c, next}
+		n++
+	}
+	return out[:n]
 }
 
 // decodeUnit reads one character at b[i]: a JSON escape (\/, \\, \", or
