@@ -156,9 +156,6 @@ func (c *Config) SetWaitDelays(minDelay, maxDelay time.Duration) error {
 	return nil
 }
 
-// Endpoint is the endpoint set, parsed.
-func (c *Config) Endpoint() *url.URL { return c.endpoint }
-
 // ParseEndpoint checks raw as SetEndpoint does and returns it parsed.
 func ParseEndpoint(raw string) (*url.URL, error) {
 	var c Config
