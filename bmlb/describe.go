@@ -118,7 +118,7 @@ func (c *Client) waitForTask(ctx context.Context, taskID int64, maxWait time.Dur
 	w := c.t.Waiter("task "+strconv.FormatInt(taskID, 10), TaskSucceeded.String(), maxWait)
 	w.Transient = transientRead
 	w.Poll = func(ctx context.Context) (string, bool, error) {
-		r, err := c.DescribeBmLoadBalancersTaskResult(ctx, taskID)
+		r, err := c.describeTaskResult(ctx, taskID)
 		switch {
 		case err != nil:
 			return "", false, err
@@ -134,8 +134,7 @@ func (c *Client) waitForTask(ctx context.Context, taskID int64, maxWait time.Dur
 // poll) may pass when sent again: the transport's, rate limits, and the
 // service's internal errors (a read changes nothing).
 func transientRead(err error) bool {
-	var re *ResponseError
-	return errors.As(err, &re) || transport.Transient(err) || errors.Is(err, ErrQuotaExceeded) || errors.Is(err, ErrInternalError) || errors.Is(err, ErrAPIUnavailable)
+	return transport.Transient(err) || errors.Is(err, ErrQuotaExceeded) || errors.Is(err, ErrInternalError) || errors.Is(err, ErrAPIUnavailable)
 }
 
 // ListenerStatus is a listener's state, as DescribeBmListeners reports it.

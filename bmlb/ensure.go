@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/listenerkit/listenerkit-go/internal/transport"
 )
 
 // ListenerKey names a listener by what the service keeps unique on a load
@@ -132,6 +134,8 @@ func (c *Client) EnsureBmListeners(ctx context.Context, req *CreateBmListenersRe
 	return e.run(ctx)
 }
 
+// ensure runs on the client's unconverted calls (so the shared layer's
+// checks see its own error types) and converts once, in fail.
 type ensure struct {
 	c       *Client
 	req     *CreateBmListenersRequest
@@ -169,7 +173,7 @@ func (e *ensure) list(ctx context.Context) ([]Listener, error) {
 	w := e.c.t.Waiter("the listeners of "+e.req.LoadBalancerID, "created", DefaultEnsureWait)
 	w.Transient = transientRead
 	w.Poll = func(ctx context.Context) (string, bool, error) {
-		d, err := e.c.DescribeBmListeners(ctx, &DescribeBmListenersRequest{LoadBalancerID: e.req.LoadBalancerID})
+		d, err := e.c.describeBmListeners(ctx, &DescribeBmListenersRequest{LoadBalancerID: e.req.LoadBalancerID})
 		if err != nil {
 			return "", false, err
 		}
@@ -225,15 +229,15 @@ func (e *ensure) requested(k ListenerKey) bool {
 // create sends one CreateBmListeners for missing and waits for its task.
 // An error it returns ends the call; nil means "list again".
 func (e *ensure) create(ctx context.Context, missing []Listener) error {
-	resp, err := e.c.CreateBmListeners(ctx, &CreateBmListenersRequest{LoadBalancerID: e.req.LoadBalancerID, Listeners: missing})
-	var op *OperationError
+	resp, err := e.c.createBmListeners(ctx, &CreateBmListenersRequest{LoadBalancerID: e.req.LoadBalancerID, Listeners: missing})
+	var op *transport.OperationError
 	switch {
 	case err == nil:
 		for i := range missing {
 			e.inDoubt[keyOf(&missing[i])] = true // until the task's end is known
 			e.ours[keyOf(&missing[i])] = true
 		}
-		werr := e.c.WaitForTask(ctx, resp.TaskID, DefaultEnsureWait)
+		werr := e.c.waitForTask(ctx, resp.TaskID, DefaultEnsureWait)
 		switch {
 		case werr == nil:
 			e.tasks = append(e.tasks, resp.TaskID)

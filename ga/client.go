@@ -1,7 +1,6 @@
 package ga
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -310,13 +309,8 @@ type checkedAnswer interface{ checkAnswer() string }
 // then pass its own check.
 func decode(r *transport.Response, out any) (string, error) {
 	var e errorAnswer
-	// A success carries no Code; only an answer that may hold one (in
-	// either case: JSON keys match without case) is read as an error first.
-	if r.StatusCode < 200 || r.StatusCode > 299 || bytes.Contains(r.Body, []byte(`"Code"`)) || bytes.Contains(r.Body, []byte(`"code"`)) ||
-		bytes.Contains(r.Body, []byte(`"CODE"`)) {
-		if err := transport.DecodeJSON(r, &e); err != nil {
-			return "", err
-		}
+	if err := transport.DecodeJSON(r, &e); err != nil {
+		return "", err
 	}
 	requestID := transport.Clip(e.RequestID)
 	switch {
@@ -328,11 +322,6 @@ func decode(r *transport.Response, out any) (string, error) {
 	}
 	if err := transport.DecodeJSON(r, out); err != nil {
 		return requestID, err
-	}
-	if requestID == "" {
-		if id, ok := out.(interface{ requestID() string }); ok {
-			requestID = transport.Clip(id.requestID())
-		}
 	}
 	if c, ok := out.(checkedAnswer); ok {
 		if reason := c.checkAnswer(); reason != "" {

@@ -137,8 +137,6 @@ func (r *DescribeListenerResponse) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (r *DescribeListenerResponse) requestID() string { return r.RequestID }
-
 func (r *DescribeListenerResponse) checkAnswer() string {
 	if !transport.ValidID(r.ListenerID) || r.State == "" {
 		return "describe answer without a usable ListenerId and State"
@@ -176,7 +174,7 @@ func (r *DescribeAcceleratorResponse) UnmarshalJSON(b []byte) error {
 	}
 	*r = DescribeAcceleratorResponse{RequestID: w.RequestID, AcceleratorID: w.AcceleratorID, Name: w.Name, State: AcceleratorState(w.State)}
 	for _, s := range r.State.Values() {
-		if equalFold(string(s), w.State) {
+		if strings.EqualFold(string(s), w.State) {
 			r.State = s
 		}
 	}
@@ -188,19 +186,6 @@ func (r *DescribeAcceleratorResponse) checkAnswer() string {
 		return "describe answer without State"
 	}
 	return ""
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i]|0x20, b[i]|0x20
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 func regionOrDefault(region string) string {
@@ -310,7 +295,7 @@ func (c *Client) waitUntilListenerActive(ctx context.Context, listenerID string,
 	w := t.Waiter("listener "+listenerID, string(ListenerStateActive), maxWait)
 	w.Transient = transient
 	w.Poll = func(ctx context.Context) (string, bool, error) {
-		d, err := c.DescribeListener(ctx, &DescribeListenerRequest{ListenerID: listenerID})
+		d, err := c.describeListener(ctx, &DescribeListenerRequest{ListenerID: listenerID})
 		if err != nil {
 			return "", false, err
 		}
@@ -343,10 +328,6 @@ func (c *Client) CreateListenerAndWait(ctx context.Context, req *CreateListenerR
 // transient reports errors after which polling (or sending a safe call)
 // again may pass: the transport's, and GA's throttling codes.
 func transient(err error) bool {
-	var re *ResponseError
-	if errors.As(err, &re) {
-		return true
-	}
 	var e *APIError
 	if errors.As(err, &e) && (isThrottling(e.Code) || e.Code == ErrServiceUnavailable) {
 		return true

@@ -100,8 +100,6 @@ type CreateListenerResponse struct {
 	ClientToken string `json:"-"`
 }
 
-func (r *CreateListenerResponse) requestID() string { return r.RequestID }
-
 func (r *CreateListenerResponse) checkAnswer() string {
 	switch {
 	case r.ListenerID == "":

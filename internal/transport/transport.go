@@ -591,22 +591,28 @@ func (c *Client) log(ctx context.Context, action string, n int, creds signing.Cr
 	c.logger.LogAttrs(ctx, level, msg, attrs...)
 }
 
-// delay is the wait before attempt n+1: exponential from backoffBase, capped
-// at backoffMax, with "equal jitter" (half fixed, half random) so that many
-// clients do not retry in step; a longer Retry-After wins, up to
-// MaxRetryAfter.
+// delay is the wait before attempt n+1: the backoff, or a longer
+// Retry-After, up to MaxRetryAfter.
 func (c *Client) delay(n int, retryAfter time.Duration) time.Duration {
-	d := c.backoffMax
-	if n < 30 {
-		if exp := c.backoffBase << (n - 1); exp > 0 && exp < d {
-			d = exp
-		}
-	}
-	d = d/2 + rand.N(d/2+1)
+	d := backoff(n, c.backoffBase, c.backoffMax)
 	if retryAfter > d {
 		d = min(retryAfter, MaxRetryAfter)
 	}
 	return d
+}
+
+// backoff is the pause after attempt (or poll) n, the one formula of both
+// retries and waiters: base doubled per attempt, capped at maxDelay, with
+// "equal jitter" (half fixed, half random) so that many clients do not
+// act in step.
+func backoff(n int, base, maxDelay time.Duration) time.Duration {
+	d := maxDelay
+	if n < 30 {
+		if exp := base << (n - 1); exp > 0 && exp < d {
+			d = exp
+		}
+	}
+	return d/2 + rand.N(d/2+1)
 }
 
 // sleep waits d or until ctx ends, whichever is first.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 )
 
@@ -98,7 +97,7 @@ func (w Waiter) Wait(ctx context.Context) error {
 		if left <= 0 {
 			return fail(polls, lastState, &timedOut{last: lastErr})
 		}
-		if err := sleep(ctx, min(pollDelay(polls, w.MinDelay, w.MaxDelay), left)); err != nil {
+		if err := sleep(ctx, min(backoff(polls, w.MinDelay, w.MaxDelay), left)); err != nil {
 			return fail(polls, lastState, withContext(err, lastErr))
 		}
 	}
@@ -116,15 +115,3 @@ func (e *timedOut) Error() string {
 }
 func (e *timedOut) Is(target error) bool { return target == ErrWaitTimedOut }
 func (e *timedOut) Unwrap() error        { return e.last }
-
-// pollDelay is the wait after poll n: MinDelay doubled per poll, capped at
-// MaxDelay, with equal jitter.
-func pollDelay(n int, minDelay, maxDelay time.Duration) time.Duration {
-	d := maxDelay
-	if n < 30 {
-		if exp := minDelay << (n - 1); exp > 0 && exp < d {
-			d = exp
-		}
-	}
-	return d/2 + rand.N(d/2+1)
-}
