@@ -139,17 +139,23 @@ func WithRetryBackoff(base, maxDelay time.Duration) Option {
 	return func(c *config) error { return c.transport.SetBackoff(base, maxDelay) }
 }
 
-// NewClient returns a Client. WithRegion is required; credentials come from
-// the TENCENTCLOUD_* environment variables unless WithCredentials says
-// otherwise, and are read on each call.
+// NewClient returns a Client. WithRegion is required. Unless
+// WithCredentials says otherwise, it signs with
+// signing.NewTencentDefaultCredentials: the TENCENTCLOUD_* environment
+// variables first, then ~/.tencentcloud/credentials, TKE OIDC and the CVM
+// instance role (its warnings go to WithLogger's logger). Credentials are
+// looked for at the first call, not here.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := &config{
-		transport:       transport.NewConfig(DefaultEndpoint, signing.NewTencentEnvCredentials()),
+		transport:       transport.NewConfig(DefaultEndpoint, nil),
 		signatureMethod: signing.HmacSHA256,
 	}
 	if err := transport.ApplyOptions("bmlb", cfg, opts); err != nil {
 		return nil, err
 	}
+	cfg.transport.DefaultCredentials(func(l *slog.Logger) signing.CredentialsProvider {
+		return signing.NewTencentDefaultCredentials(signing.WithLogger(l))
+	})
 	if cfg.region == "" {
 		return nil, errors.New("bmlb: a region is required (WithRegion)")
 	}

@@ -126,17 +126,23 @@ func WithWaiterDelays(minDelay, maxDelay time.Duration) Option {
 	return func(c *config) error { return c.transport.SetWaitDelays(minDelay, maxDelay) }
 }
 
-// NewClient returns a Client for DefaultEndpoint, signing with the
-// ALIBABA_CLOUD_* environment variables unless options say otherwise.
-// Credentials are read on each call, not here.
+// NewClient returns a Client for DefaultEndpoint. Unless WithCredentials
+// says otherwise, it signs with signing.NewAlibabaDefaultCredentials: the
+// ALIBABA_CLOUD_* environment variables first, then OIDC, the CLI's and the
+// SDKs' files, the ECS instance role and a credentials URI, wherever the
+// vendor's own tools find them (its warnings go to WithLogger's logger).
+// Credentials are looked for at the first call, not here.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := &config{
-		transport: transport.NewConfig(DefaultEndpoint, signing.NewAlibabaEnvCredentials()),
+		transport: transport.NewConfig(DefaultEndpoint, nil),
 		busyWait:  DefaultBusyAcceleratorWait,
 	}
 	if err := transport.ApplyOptions("ga", cfg, opts); err != nil {
 		return nil, err
 	}
+	cfg.transport.DefaultCredentials(func(l *slog.Logger) signing.CredentialsProvider {
+		return signing.NewAlibabaDefaultCredentials(signing.WithLogger(l))
+	})
 	t, err := transport.New(cfg.transport, dialect)
 	if err != nil {
 		return nil, err

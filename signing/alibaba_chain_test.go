@@ -426,7 +426,11 @@ func TestAlibabaChain_Order(t *testing.T) {
 		remove func()
 	}{
 		{"LTAI-env", func() { t.Setenv(signing.AlibabaAccessKeyIDEnv, ""); t.Setenv(signing.AlibabaAccessKeySecretEnv, "") }},
-		{"STS.sts-1", func() { t.Setenv(signing.AlibabaRoleArnEnv, ""); t.Setenv(signing.AlibabaOIDCProviderArnEnv, ""); t.Setenv(signing.AlibabaOIDCTokenFileEnv, "") }},
+		{"STS.sts-1", func() {
+			t.Setenv(signing.AlibabaRoleArnEnv, "")
+			t.Setenv(signing.AlibabaOIDCProviderArnEnv, "")
+			t.Setenv(signing.AlibabaOIDCTokenFileEnv, "")
+		}},
 		{"LTAI-cli", func() { require.NoError(t, os.Remove(cli)) }},
 		{"LTAI-ini", func() { require.NoError(t, os.Remove(ini)) }},
 		{"STS.meta-1", func() { meta.SetRole("") }},
@@ -659,4 +663,19 @@ func TestChains_ContextEndsAWalk(t *testing.T) {
 	var nilCtx context.Context
 	_, err = chain.Retrieve(nilCtx)
 	assert.Error(t, err)
+}
+
+func TestChains_PrintNoSecret(t *testing.T) {
+	w := isolate(t)
+	meta := signingtest.NewAlibabaMetadata(t, "role")
+	chain := w.alibaba(signing.WithMetadataEndpoint(meta.URL))
+	c, err := retrieve(t, chain)
+	require.NoError(t, err)
+	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		for _, v := range []any{chain, []*signing.Chain{chain}, struct{ C *signing.Chain }{chain}} {
+			out := fmt.Sprintf(format, v)
+			assert.NotContains(t, out, c.Secret, format)
+			assert.NotContains(t, out, c.SessionToken, format)
+		}
+	}
 }

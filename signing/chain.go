@@ -197,6 +197,12 @@ func noRedirects(hc *http.Client) *http.Client {
 	return &c
 }
 
+// String names the chain; it never prints credentials.
+func (c *Chain) String() string { return c.name }
+
+// GoString is String, so that %#v cannot reach the cached credentials.
+func (c *Chain) GoString() string { return c.name }
+
 // Retrieve returns the credentials of the first configured source; see
 // Chain for when it looks again.
 func (c *Chain) Retrieve(ctx context.Context) (Credentials, error) {

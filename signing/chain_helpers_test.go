@@ -13,21 +13,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/listenerkit/listenerkit-go/internal/credtest"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
-
-// chainVariables are every variable either chain reads; isolate clears them.
-var chainVariables = []string{
-	signing.AlibabaAccessKeyIDEnv, signing.AlibabaAccessKeySecretEnv, signing.AlibabaSecurityTokenEnv,
-	signing.AlibabaRoleArnEnv, signing.AlibabaOIDCProviderArnEnv, signing.AlibabaOIDCTokenFileEnv,
-	signing.AlibabaRoleSessionNameEnv, signing.AlibabaSTSRegionEnv, signing.AlibabaVPCEndpointEnabledEnv,
-	signing.AlibabaConfigFileEnv, signing.AlibabaCLIProfileDisabledEnv, signing.AlibabaProfileEnv,
-	signing.AlibabaCredentialsFileEnv, signing.AlibabaECSMetadataDisabledEnv, signing.AlibabaECSMetadataEnv,
-	signing.AlibabaIMDSv1DisabledEnv, signing.AlibabaCredentialsURIEnv,
-	signing.TencentSecretIDEnv, signing.TencentSecretKeyEnv, signing.TencentSecurityTokenEnv,
-	signing.TencentCredentialsFileEnv, signing.TencentTKERegionEnv, signing.TencentTKEProviderIDEnv,
-	signing.TencentTKEWebIdentityTokenFileEnv, signing.TencentTKERoleArnEnv,
-}
 
 // fakeClock is a clock tests move by hand.
 type fakeClock struct {
@@ -52,16 +40,13 @@ type world struct {
 }
 
 func isolate(t *testing.T, opts ...signing.ChainOption) *world {
-	for _, v := range chainVariables {
-		t.Setenv(v, "")
-	}
-	w := &world{t: t, home: t.TempDir(), clock: newFakeClock(), log: &bytes.Buffer{}}
-	w.opts = append([]signing.ChainOption{
-		signing.WithHomeDir(w.home),
-		signing.WithMetadataEndpoint(closedAddress(t)),
+	base, home := credtest.Isolate(t)
+	w := &world{t: t, home: home, clock: newFakeClock(), log: &bytes.Buffer{}}
+	w.opts = append(base,
+		signing.WithMetadataTimeout(signing.DefaultMetadataTimeout),
 		signing.WithClock(w.clock.Now),
-		signing.WithLogger(slog.New(slog.NewTextHandler(&lockedWriter{w: w.log}, nil))),
-	}, opts...)
+		signing.WithLogger(slog.New(slog.NewTextHandler(&lockedWriter{w: w.log}, nil))))
+	w.opts = append(w.opts, opts...)
 	return w
 }
 
@@ -80,15 +65,6 @@ func (w *world) file(rel, content string) string {
 	require.NoError(w.t, os.MkdirAll(filepath.Dir(path), 0o700))
 	require.NoError(w.t, os.WriteFile(path, []byte(content), 0o600))
 	return path
-}
-
-// closedAddress is a loopback URL that refuses connections at once.
-func closedAddress(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return "http://" + addr
 }
 
 // silentAddress is a loopback URL that accepts connections and never
@@ -125,7 +101,11 @@ type lockedWriter struct {
 	w  *bytes.Buffer
 }
 
-func (l *lockedWriter) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.w.Write(p) }
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
 
 func retrieve(t *testing.T, p signing.CredentialsProvider) (signing.Credentials, error) {
 	t.Helper()

@@ -12,6 +12,19 @@
 // session token, whatever the fmt verb, and [MaskID] shortens an access key id
 // for logs.
 //
+// # Default chains
+//
+// [NewAlibabaDefaultCredentials] and [NewTencentDefaultCredentials] are the
+// clients' defaults: the vendors' chains of sources (environment, the CLIs'
+// files, OIDC on Kubernetes, instance roles, a credentials URI), in the
+// vendors' order and with their variable names and file formats. A [Chain]
+// caches temporary credentials and refreshes them before they expire, one
+// caller at a time; it skips sources that are absent, stops with a
+// [*SourceError] at one that is configured but broken, and with a
+// [*NoCredentialsError] listing every place it looked when none is
+// configured. [ChainOption]s point it at other files and endpoints; package
+// signingtest has fakes of the metadata services and STS.
+//
 // # Parameters
 //
 // [Params] is a request's parameters as a list of name/value pairs, the one

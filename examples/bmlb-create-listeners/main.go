@@ -136,14 +136,25 @@ Exit status: 0 created (task accepted), 1 the service or the network failed,
 		fmt.Fprintf(stderr, "bmlb-create-listeners: unexpected argument %q (every value is a flag; see -h)\n", fs.Arg(0))
 		return 2
 	}
+	credentials := signing.NewTencentDefaultCredentials(credentialOptions...)
 	if *live {
-		// Everything -live needs, listed at once.
-		missing := signing.MissingEnv(signing.NewTencentEnvCredentials())
+		// Everything -live needs, listed at once: flags, and credentials
+		// from wherever the vendor's tools would find them.
+		var missing []string
 		if req.LoadBalancerID == "" {
 			missing = append(missing, "-load-balancer")
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+		_, err := credentials.Retrieve(ctx)
+		cancel()
+		if err != nil {
+			missing = append(missing, "credentials: "+err.Error())
+		}
 		if len(missing) > 0 {
-			fmt.Fprintln(stderr, "bmlb-create-listeners -live: set these environment variables and flags:", strings.Join(missing, ", "))
+			fmt.Fprintln(stderr, "bmlb-create-listeners -live needs these flags and credentials, which are missing:")
+			for _, m := range missing {
+				fmt.Fprintln(stderr, "  "+m)
+			}
 			return 2
 		}
 	}
@@ -163,7 +174,7 @@ Exit status: 0 created (task accepted), 1 the service or the network failed,
 	var fake *bmlbtest.Server
 	var err error
 	if *live {
-		client, err = bmlb.NewClient(bmlb.WithRegion(*region))
+		client, err = bmlb.NewClient(bmlb.WithRegion(*region), bmlb.WithCredentials(credentials))
 	} else {
 		fake = bmlbtest.NewServer()
 		defer fake.Close()
@@ -290,3 +301,7 @@ func flagOf(field string) string {
 	index, name, _ := strings.Cut(rest, "].")
 	return "-listener #" + index + " " + wireNames[name]
 }
+
+// credentialOptions are given to the default credentials chains; tests point
+// them away from this machine's files and instance metadata.
+var credentialOptions []signing.ChainOption

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/listenerkit/listenerkit-go/internal/credtest"
 	"strings"
 	"testing"
 
@@ -82,15 +83,18 @@ func TestFailedCallExits1(t *testing.T) {
 }
 
 func TestLiveNamesMissingVariables(t *testing.T) {
-	t.Setenv("TENCENTCLOUD_SECRET_ID", "")
-	t.Setenv("TENCENTCLOUD_SECRET_KEY", "")
+	opts, _ := credtest.Isolate(t)
+	credentialOptions = opts
+	defer func() { credentialOptions = nil }()
 	code, _, errOut := runWith("-live", "-load-balancer", "lb-1", "-listener", "80/tcp/web")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY")
+	for _, want := range []string{"TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", ".tencentcloud/credentials", "TKE_ROLE_ARN", "CVM instance metadata"} {
+		assert.Contains(t, errOut, want)
+	}
 
 	code, _, errOut = runWith("-live", "-listener", "80/tcp/web")
 	assert.Equal(t, 2, code, "-live has no default load balancer")
-	assert.Contains(t, errOut, "TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, -load-balancer", "everything missing, at once")
+	assert.Contains(t, errOut, "  -load-balancer\n  credentials: ", "everything missing, at once")
 }
 
 // Every optional field named in the help lands in its own struct field.

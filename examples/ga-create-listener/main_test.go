@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/listenerkit/listenerkit-go/internal/credtest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -88,17 +89,20 @@ func TestFailedCallExits1(t *testing.T) {
 }
 
 func TestLiveNamesMissingVariables(t *testing.T) {
-	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
-	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
+	opts, _ := credtest.Isolate(t)
+	credentialOptions = opts
+	defer func() { credentialOptions = nil }()
 	code, out, errOut := runWith("-live", "-accelerator", "ga-1", "-port-range", "80")
 	assert.Equal(t, 2, code)
 	assert.Empty(t, out)
-	assert.Contains(t, errOut, "ALIBABA_CLOUD_ACCESS_KEY_ID")
-	assert.Contains(t, errOut, "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	// Every place the default chain looked, in one message.
+	for _, want := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_ROLE_ARN", ".aliyun/config.json", ".alibabacloud/credentials", "ECS instance metadata", "ALIBABA_CLOUD_CREDENTIALS_URI"} {
+		assert.Contains(t, errOut, want)
+	}
 
 	code, _, errOut = runWith("-live", "-port-range", "80")
 	assert.Equal(t, 2, code, "-live has no default accelerator")
-	assert.Contains(t, errOut, "ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, -accelerator", "everything missing, at once")
+	assert.Contains(t, errOut, "  -accelerator\n  credentials: ", "everything missing, at once")
 }
 
 func TestParsePortRange(t *testing.T) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/listenerkit/listenerkit-go/internal/credtest"
 	"strings"
 	"testing"
 
@@ -28,9 +29,9 @@ func TestQuickstartWaitFalseStopsAtAccepted(t *testing.T) {
 }
 
 func TestQuickstartLiveNamesMissingVariables(t *testing.T) {
-	for _, v := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"} {
-		t.Setenv(v, "")
-	}
+	opts, _ := credtest.Isolate(t)
+	credentialOptions = opts
+	defer func() { credentialOptions = nil }()
 	var out, errOut bytes.Buffer
 	assert.Equal(t, 2, run([]string{"-live"}, &out, &errOut))
 	for _, v := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "TENCENTCLOUD_SECRET_KEY", "-accelerator", "-load-balancer"} {

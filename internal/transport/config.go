@@ -43,7 +43,7 @@ type Config struct {
 
 // NewConfig returns the defaults for a provider whose service lives at
 // endpoint and whose credentials come from creds unless an option says
-// otherwise.
+// otherwise (nil: DefaultCredentials sets them after the options).
 func NewConfig(endpoint string, creds signing.CredentialsProvider) *Config {
 	c := &Config{
 		maxAttempts: DefaultMaxAttempts,
@@ -118,6 +118,16 @@ func (c *Config) SetCredentials(p signing.CredentialsProvider) error {
 	}
 	c.credentials = p
 	return nil
+}
+
+// DefaultCredentials sets the credentials newDefault makes, given the
+// logger an option set (nil if none), unless an option set credentials.
+// Providers call it after their options, so that a default chain logs where
+// the client logs.
+func (c *Config) DefaultCredentials(newDefault func(logger *slog.Logger) signing.CredentialsProvider) {
+	if c.credentials == nil {
+		c.credentials = newDefault(c.logger)
+	}
 }
 
 // SetBackoff sets the first retry delay and the cap of the exponential
