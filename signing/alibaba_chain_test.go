@@ -58,7 +58,8 @@ func TestAlibabaChain_1Environment(t *testing.T) {
 
 func TestAlibabaChain_2OIDC(t *testing.T) {
 	w := isolate(t)
-	sts := signingtest.NewSTS(t)
+	sts := signingtest.NewSTS()
+	t.Cleanup(sts.Close)
 	sts.SetClock(w.clock.Now)
 	sts.AllowToken("oidc-token-1")
 	tokenFile := w.file("rrsa/token", "oidc-token-1\n")
@@ -91,7 +92,8 @@ func TestAlibabaChain_2OIDC(t *testing.T) {
 
 func TestAlibabaChain_2OIDCBroken(t *testing.T) {
 	w := isolate(t)
-	sts := signingtest.NewSTS(t)
+	sts := signingtest.NewSTS()
+	t.Cleanup(sts.Close)
 	t.Setenv(signing.AlibabaRoleArnEnv, "acs:ram::1:role/app")
 	chain := w.alibaba(signing.WithSTSEndpoint(sts.URL))
 	_, err := retrieve(t, chain)
@@ -138,11 +140,13 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 
 func TestAlibabaChain_3CLIConfigModes(t *testing.T) {
 	w := isolate(t)
-	sts := signingtest.NewSTS(t)
+	sts := signingtest.NewSTS()
+	t.Cleanup(sts.Close)
 	sts.SetClock(w.clock.Now)
 	sts.AddAccessKey("LTAI-source", "source-secret")
 	sts.AllowToken("oidc")
-	meta := signingtest.NewAlibabaMetadata(t, "ecs-role")
+	meta := signingtest.NewAlibabaMetadata("ecs-role")
+	t.Cleanup(meta.Close)
 	meta.SetClock(w.clock.Now)
 	token := w.file("oidc-token", "oidc")
 	path := w.file(".aliyun/config.json", fmt.Sprintf(`{"current":"ak","profiles":[
@@ -154,7 +158,8 @@ func TestAlibabaChain_3CLIConfigModes(t *testing.T) {
 		{"name":"chain","mode":"ChainableRamRoleArn","source_profile":"role","ram_role_arn":"acs:ram::1:role/second"},
 		{"name":"sso","mode":"CloudSSO"},
 		{"name":"nokey","mode":"AK","access_key_id":"LTAI-x"},
-		{"name":"loop","mode":"ChainableRamRoleArn","source_profile":"loop","ram_role_arn":"r"}
+		{"name":"loop","mode":"ChainableRamRoleArn","source_profile":"loop","ram_role_arn":"r"},
+		{"name":"badsig","mode":"RamRoleArn","access_key_id":"LTAI-source","access_key_secret":"not-the-secret","ram_role_arn":"r"}
 	]}`, token))
 	opts := []signing.ChainOption{signing.WithSTSEndpoint(sts.URL), signing.WithMetadataEndpoint(meta.URL)}
 
@@ -187,6 +192,7 @@ func TestAlibabaChain_3CLIConfigModes(t *testing.T) {
 		"nokey":   {path, `"nokey"`, "access_key_secret"},
 		"missing": {path, `"missing"`, "no such profile"},
 		"loop":    {path, "loop"},
+		"badsig":  {"AssumeRole", "SignatureDoesNotMatch"}, // the fake STS verifies signatures
 	} {
 		t.Setenv(signing.AlibabaProfileEnv, profile)
 		_, err := retrieve(t, w.alibaba(opts...))
@@ -222,10 +228,12 @@ func TestAlibabaChain_3CLIConfigFileVariableAndDisable(t *testing.T) {
 
 func TestAlibabaChain_4CredentialsFile(t *testing.T) {
 	w := isolate(t)
-	sts := signingtest.NewSTS(t)
+	sts := signingtest.NewSTS()
+	t.Cleanup(sts.Close)
 	sts.SetClock(w.clock.Now)
 	sts.AddAccessKey("LTAI-ini", "ini-secret")
-	meta := signingtest.NewAlibabaMetadata(t, "ini-role")
+	meta := signingtest.NewAlibabaMetadata("ini-role")
+	t.Cleanup(meta.Close)
 	meta.SetClock(w.clock.Now)
 	path := w.file(".alibabacloud/credentials", `
 # comment
@@ -292,7 +300,8 @@ type = access_key
 
 func TestAlibabaChain_5ECSRoleIMDSv2ThenV1(t *testing.T) {
 	w := isolate(t)
-	meta := signingtest.NewAlibabaMetadata(t, "my-role")
+	meta := signingtest.NewAlibabaMetadata("my-role")
+	t.Cleanup(meta.Close)
 	meta.SetClock(w.clock.Now)
 	c, err := retrieve(t, w.alibaba(signing.WithMetadataEndpoint(meta.URL)))
 	require.NoError(t, err)
@@ -308,13 +317,15 @@ func TestAlibabaChain_5ECSRoleIMDSv2ThenV1(t *testing.T) {
 	}
 
 	// IMDSv2 required by the instance: still works.
-	meta2 := signingtest.NewAlibabaMetadata(t, "my-role")
+	meta2 := signingtest.NewAlibabaMetadata("my-role")
+	t.Cleanup(meta2.Close)
 	meta2.RequireIMDSv2()
 	_, err = retrieve(t, w.alibaba(signing.WithMetadataEndpoint(meta2.URL)))
 	require.NoError(t, err)
 
 	// No IMDSv2: v1 fallback, no token sent.
-	meta3 := signingtest.NewAlibabaMetadata(t, "my-role")
+	meta3 := signingtest.NewAlibabaMetadata("my-role")
+	t.Cleanup(meta3.Close)
 	meta3.DisableIMDSv2()
 	_, err = retrieve(t, w.alibaba(signing.WithMetadataEndpoint(meta3.URL)))
 	require.NoError(t, err)
@@ -331,7 +342,8 @@ func TestAlibabaChain_5ECSRoleIMDSv2ThenV1(t *testing.T) {
 
 func TestAlibabaChain_5ECSRoleAbsentAndBroken(t *testing.T) {
 	w := isolate(t)
-	meta := signingtest.NewAlibabaMetadata(t, "")
+	meta := signingtest.NewAlibabaMetadata("")
+	t.Cleanup(meta.Close)
 	opt := signing.WithMetadataEndpoint(meta.URL)
 	_, err := retrieve(t, w.alibaba(opt))
 	var none *signing.NoCredentialsError
@@ -401,10 +413,12 @@ func TestAlibabaChain_6CredentialsURI(t *testing.T) {
 func TestAlibabaChain_Order(t *testing.T) {
 	// Every source configured at once; each removed in turn shows the next.
 	w := isolate(t)
-	sts := signingtest.NewSTS(t)
+	sts := signingtest.NewSTS()
+	t.Cleanup(sts.Close)
 	sts.SetClock(w.clock.Now)
 	sts.AllowToken("oidc")
-	meta := signingtest.NewAlibabaMetadata(t, "role")
+	meta := signingtest.NewAlibabaMetadata("role")
+	t.Cleanup(meta.Close)
 	meta.SetClock(w.clock.Now)
 	uri := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(rw, `{"Code":"Success","AccessKeyId":"STS.uri","AccessKeySecret":"s","SecurityToken":"t","Expiration":"2026-11-23T13:00:00Z"}`)
@@ -455,7 +469,8 @@ func TestAlibabaChain_Order(t *testing.T) {
 
 func TestAlibabaChain_RefreshBeforeExpiryWithAFakeClock(t *testing.T) {
 	w := isolate(t)
-	meta := signingtest.NewAlibabaMetadata(t, "role")
+	meta := signingtest.NewAlibabaMetadata("role")
+	t.Cleanup(meta.Close)
 	meta.SetClock(w.clock.Now)
 	chain := w.alibaba(signing.WithMetadataEndpoint(meta.URL))
 	c, err := retrieve(t, chain)
@@ -492,7 +507,8 @@ func TestAlibabaChain_RefreshBeforeExpiryWithAFakeClock(t *testing.T) {
 
 func TestChains_OneRefreshUnder64Goroutines(t *testing.T) {
 	w := isolate(t)
-	meta := signingtest.NewAlibabaMetadata(t, "role")
+	meta := signingtest.NewAlibabaMetadata("role")
+	t.Cleanup(meta.Close)
 	meta.SetClock(w.clock.Now)
 	chain := w.alibaba(signing.WithMetadataEndpoint(meta.URL))
 
@@ -523,7 +539,8 @@ func TestChains_OneRefreshUnder64Goroutines(t *testing.T) {
 
 func TestChains_FailedRefreshKeepsValidCredentialsThenNamesTheSource(t *testing.T) {
 	w := isolate(t)
-	meta := signingtest.NewAlibabaMetadata(t, "role")
+	meta := signingtest.NewAlibabaMetadata("role")
+	t.Cleanup(meta.Close)
 	meta.SetClock(w.clock.Now)
 	chain := w.alibaba(signing.WithMetadataEndpoint(meta.URL))
 	first, err := retrieve(t, chain)
@@ -667,7 +684,8 @@ func TestChains_ContextEndsAWalk(t *testing.T) {
 
 func TestChains_PrintNoSecret(t *testing.T) {
 	w := isolate(t)
-	meta := signingtest.NewAlibabaMetadata(t, "role")
+	meta := signingtest.NewAlibabaMetadata("role")
+	t.Cleanup(meta.Close)
 	chain := w.alibaba(signing.WithMetadataEndpoint(meta.URL))
 	c, err := retrieve(t, chain)
 	require.NoError(t, err)

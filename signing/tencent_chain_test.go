@@ -62,7 +62,8 @@ func TestTencentChain_2ProfileFile(t *testing.T) {
 
 func TestTencentChain_3TKEOIDCHonoursTheRegion(t *testing.T) {
 	w := isolate(t)
-	sts := signingtest.NewSTS(t)
+	sts := signingtest.NewSTS()
+	t.Cleanup(sts.Close)
 	sts.SetClock(w.clock.Now)
 	sts.AllowToken("web-token")
 	t.Setenv(signing.TencentTKERegionEnv, "ap-shanghai")
@@ -99,7 +100,8 @@ func TestTencentChain_3TKEOIDCHonoursTheRegion(t *testing.T) {
 
 func TestTencentChain_4CVMRole(t *testing.T) {
 	w := isolate(t)
-	meta := signingtest.NewTencentMetadata(t, "cvm-role")
+	meta := signingtest.NewTencentMetadata("cvm-role")
+	t.Cleanup(meta.Close)
 	meta.SetClock(w.clock.Now)
 	c, err := retrieve(t, w.tencent(signing.WithMetadataEndpoint(meta.URL)))
 	require.NoError(t, err)
@@ -119,10 +121,12 @@ func TestTencentChain_4CVMRole(t *testing.T) {
 
 func TestTencentChain_Order(t *testing.T) {
 	w := isolate(t)
-	sts := signingtest.NewSTS(t)
+	sts := signingtest.NewSTS()
+	t.Cleanup(sts.Close)
 	sts.SetClock(w.clock.Now)
 	sts.AllowToken("web-token")
-	meta := signingtest.NewTencentMetadata(t, "cvm-role")
+	meta := signingtest.NewTencentMetadata("cvm-role")
+	t.Cleanup(meta.Close)
 	meta.SetClock(w.clock.Now)
 	opts := []signing.ChainOption{signing.WithSTSEndpoint(sts.URL), signing.WithMetadataEndpoint(meta.URL)}
 	t.Setenv(signing.TencentSecretIDEnv, "AKID-env")

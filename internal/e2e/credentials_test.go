@@ -83,7 +83,8 @@ func TestClients_NoCredentialsAnywhereSaysWhereTheyLookedAndSendNothing(t *testi
 
 func TestClients_OneRefreshFor64GoroutinesSharingAClient(t *testing.T) {
 	opts, _ := credtest.Isolate(t)
-	meta := signingtest.NewTencentMetadata(t, "role")
+	meta := signingtest.NewTencentMetadata("role")
+	t.Cleanup(meta.Close)
 	fake := bmlbtest.NewServer(bmlbtest.WithCredentials("STS.meta-1", "meta-secret-1"))
 	defer fake.Close()
 	fake.AddLoadBalancer("lb-1")

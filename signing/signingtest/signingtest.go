@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/listenerkit/listenerkit-go/signing"
@@ -48,6 +47,7 @@ type Metadata struct {
 	// URL is the base URL to give signing.WithMetadataEndpoint.
 	URL string
 
+	srv     *httptest.Server
 	alibaba bool
 	clock   clock
 	mu      sync.Mutex
@@ -69,24 +69,26 @@ const (
 )
 
 // NewAlibabaMetadata starts a fake ECS metadata service serving role; it
-// offers IMDSv2 tokens and also answers v1 requests. It stops when t ends.
-func NewAlibabaMetadata(t testing.TB, role string) *Metadata {
-	return newMetadata(t, role, true)
+// offers IMDSv2 tokens and also answers v1 requests. Close stops it.
+func NewAlibabaMetadata(role string) *Metadata {
+	return newMetadata(role, true)
 }
 
-// NewTencentMetadata starts a fake CVM metadata service serving role. It
-// stops when t ends.
-func NewTencentMetadata(t testing.TB, role string) *Metadata {
-	return newMetadata(t, role, false)
+// NewTencentMetadata starts a fake CVM metadata service serving role. Close
+// stops it.
+func NewTencentMetadata(role string) *Metadata {
+	return newMetadata(role, false)
 }
 
-func newMetadata(t testing.TB, role string, alibaba bool) *Metadata {
+func newMetadata(role string, alibaba bool) *Metadata {
 	m := &Metadata{alibaba: alibaba, role: role, life: time.Hour, tokens: map[string]bool{}}
-	srv := httptest.NewServer(http.HandlerFunc(m.serve))
-	t.Cleanup(srv.Close)
-	m.URL = srv.URL
+	m.srv = httptest.NewServer(http.HandlerFunc(m.serve))
+	m.URL = m.srv.URL
 	return m
 }
+
+// Close stops the server.
+func (m *Metadata) Close() { m.srv.Close() }
 
 // SetRole changes the role attached; "" means none (the listing answers
 // 404).
@@ -185,6 +187,7 @@ type STS struct {
 	// URL is the base URL to give signing.WithSTSEndpoint.
 	URL string
 
+	srv     *httptest.Server
 	clock   clock
 	mu      sync.Mutex
 	keys    map[string]string
@@ -195,14 +198,16 @@ type STS struct {
 	seen    []Request
 }
 
-// NewSTS starts a fake STS. It stops when t ends.
-func NewSTS(t testing.TB) *STS {
+// NewSTS starts a fake STS. Close stops it.
+func NewSTS() *STS {
 	s := &STS{keys: map[string]string{}, tokens: map[string]bool{}, refused: map[string]bool{}, life: time.Hour}
-	srv := httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(srv.Close)
-	s.URL = srv.URL
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
 	return s
 }
+
+// Close stops the server.
+func (s *STS) Close() { s.srv.Close() }
 
 // AddAccessKey lets id and secret sign AssumeRole.
 func (s *STS) AddAccessKey(id, secret string) { s.mu.Lock(); s.keys[id] = secret; s.mu.Unlock() }
