@@ -1,14 +1,17 @@
 package gatest
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -293,19 +296,33 @@ func fail(code ga.ErrorCode, format string, args ...any) *apiError {
 // answer is the fake's reply to one request, for faults.Plan.Serve.
 func (s *Server) answer(r *http.Request) faults.Answer {
 	requestID := newRequestID()
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	if err != nil {
+		return errorAnswer(requestID, fail(ga.ErrMissingParameter, "the request could not be read"))
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body)) // for ParseForm; V3 hashes the bytes
 	if err := r.ParseForm(); err != nil {
 		return errorAnswer(requestID, fail(ga.ErrMissingParameter, "the request could not be parsed"))
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		return errorAnswer(requestID, fail("UnsupportedHTTPMethod", "use GET or POST"))
 	}
-	answer, applied, e := s.handle(r.Method, r.Form)
+	var e *apiError
+	if strings.HasPrefix(r.Header.Get("Authorization"), signing.AlibabaV3Algorithm+" ") {
+		e = s.authenticateV3(r, body)
+	} else {
+		e = s.authenticate(r.Method, r.Form)
+	}
+	if e != nil {
+		return errorAnswer(requestID, e)
+	}
+	answer, applied, e := s.handle(r.Form)
 	if e != nil {
 		return errorAnswer(requestID, e)
 	}
 	answer["RequestId"] = requestID
-	body, _ := json.Marshal(answer)
-	return faults.Answer{Status: http.StatusOK, Body: body, Applied: applied}
+	out, _ := json.Marshal(answer)
+	return faults.Answer{Status: http.StatusOK, Body: out, Applied: applied}
 }
 
 func errorAnswer(requestID string, e *apiError) faults.Answer {
@@ -321,10 +338,7 @@ func errorAnswer(requestID string, e *apiError) faults.Answer {
 
 // handle authenticates and serves one request: its answer's fields and
 // whether it changed the fake's state.
-func (s *Server) handle(method string, form url.Values) (answer map[string]any, applied bool, e *apiError) {
-	if e := s.authenticate(method, form); e != nil {
-		return nil, false, e
-	}
+func (s *Server) handle(form url.Values) (answer map[string]any, applied bool, e *apiError) {
 	if v := form.Get("Version"); v != ga.APIVersion {
 		return nil, false, fail("InvalidVersion", "Specified parameter Version %q is not valid.", v)
 	}
@@ -462,6 +476,70 @@ func (s *Server) authenticate(method string, form url.Values) *apiError {
 	if !s.nonces.Fresh(form.Get("SignatureNonce"), now) {
 		return fail(ga.ErrSignatureNonceUsed, "Specified signature nonce was used already.")
 	}
+	return nil
+}
+
+// maxRequestBody bounds what the fake reads of a request.
+const maxRequestBody = 8 << 20
+
+// v3Headers are the headers signature V3 must cover.
+var v3Headers = []string{"host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version"}
+
+// authenticateV3 checks an ACS3-HMAC-SHA256 request as the service does:
+// the body's hash, the Authorization header's key, signed headers and
+// signature, the date and the nonce. It adds Action and Version to r.Form
+// from their headers, so the request is then served like a 1.0 one.
+func (s *Server) authenticateV3(r *http.Request, body []byte) *apiError {
+	fields := map[string]string{}
+	for _, part := range strings.Split(strings.TrimPrefix(r.Header.Get("Authorization"), signing.AlibabaV3Algorithm+" "), ",") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(part), "="); ok {
+			fields[k] = v
+		}
+	}
+	if fields["Credential"] == "" || fields["SignedHeaders"] == "" || fields["Signature"] == "" {
+		return fail(ga.ErrIncompleteSignature, "The Authorization header needs Credential, SignedHeaders and Signature.")
+	}
+	if fields["Credential"] != s.id {
+		return fail(ga.ErrInvalidAccessKeyIdNotFound, "Specified access key is not found.")
+	}
+	hashed := signing.HexSHA256(body)
+	if r.Header.Get("x-acs-content-sha256") != hashed {
+		return fail(ga.ErrSignatureDoesNotMatch, "x-acs-content-sha256 is not the SHA-256 of the body.")
+	}
+	signedNames := strings.Split(fields["SignedHeaders"], ";")
+	for _, name := range v3Headers {
+		if !slices.Contains(signedNames, name) || r.Header.Get(name) == "" && name != "host" {
+			return fail(ga.ErrIncompleteSignature, "The request signature does not conform to Aliyun standards: %s is not signed.", name)
+		}
+	}
+	var headers signing.Params
+	for _, name := range signedNames {
+		value := r.Header.Get(name)
+		if name == "host" {
+			value = r.Host
+		}
+		headers = append(headers, signing.Param{Name: name, Value: value})
+	}
+	var query signing.Params
+	for name, values := range r.URL.Query() {
+		for _, v := range values {
+			query = append(query, signing.Param{Name: name, Value: v})
+		}
+	}
+	want, _ := signing.AlibabaV3Signature(signing.AlibabaV3Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: query, Headers: headers, HashedPayload: hashed}, s.secret)
+	if !hmac.Equal([]byte(want), []byte(fields["Signature"])) {
+		return fail(ga.ErrSignatureDoesNotMatch, "Specified signature is not matched with our calculation.")
+	}
+	ts, err := time.Parse("2006-01-02T15:04:05Z", r.Header.Get("x-acs-date"))
+	now := s.now()
+	if err != nil || ts.Sub(now) > MaxClockSkew || now.Sub(ts) > MaxClockSkew {
+		return fail(ga.ErrInvalidTimeStampExpired, "Specified time stamp or date value is expired.")
+	}
+	if !s.nonces.Fresh(r.Header.Get("x-acs-signature-nonce"), now) {
+		return fail(ga.ErrSignatureNonceUsed, "Specified signature nonce was used already.")
+	}
+	r.Form.Set("Action", r.Header.Get("x-acs-action"))
+	r.Form.Set("Version", r.Header.Get("x-acs-version"))
 	return nil
 }
 

@@ -5,7 +5,9 @@
 package faults
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -153,6 +155,9 @@ func (p *Plan) Requests() int {
 	return p.requests
 }
 
+// maxBody bounds what Serve reads of a request (net/http's own form limit).
+const maxBody = 10 << 20
+
 // Serve answers one request: it draws the request's fault, acts out what
 // strikes before the service, lets handle answer, and acts out what strikes
 // once a request was applied.
@@ -160,7 +165,11 @@ func (p *Plan) Serve(w http.ResponseWriter, r *http.Request, handle func(*http.R
 	// Read the form first, as the service would: net/http notices a client
 	// that hangs up (and cancels r.Context, which ends a Slow fault) only
 	// once the request body has been read.
+	// The body is kept for handle, which may hash it (signature V3).
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	_ = r.ParseForm()
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	f := p.next()
 	if f.before(w, r) {
 		return

@@ -67,6 +67,11 @@ type Dialect struct {
 	// sorted by name; the transport sends it as Signature and keeps it out of
 	// errors and logs.
 	Sign func(params signing.Params, a *Attempt) (signature string)
+	// SignHeaders, when set, signs with headers instead (Alibaba Cloud's
+	// signature V3): the body is then the request's parameters alone, form
+	// encoded, and SignHeaders returns the headers to send with it and the
+	// signature, kept out of errors and logs. Common and Sign are not used.
+	SignHeaders func(a *Attempt, action string, body []byte) (header http.Header, signature string)
 	// Decode reads a complete answer: it fills out on success and returns
 	// the service's request id, or returns the service's error (or a
 	// *ResponseError when the answer is unusable).
@@ -320,9 +325,21 @@ func (c *Client) attempt(ctx context.Context, action string, params signing.Para
 		return &Failure{Err: err, final: true}
 	}
 
-	a := &Attempt{Credentials: creds, Method: http.MethodPost, Host: c.host, Path: c.path, Time: c.now(), Nonce: nonce()}
+	path := c.path
+	if path == "" {
+		path = "/" // what net/http sends for an empty path
+	}
+	a := &Attempt{Credentials: creds, Method: http.MethodPost, Host: c.host, Path: path, Time: c.now(), Nonce: nonce()}
 	body := newPooledBody()
-	encoded, signature := SignedQuery(body.buf, c.dialect, action, params, a)
+	var header http.Header
+	var encoded []byte
+	var signature string
+	if c.dialect.SignHeaders != nil {
+		encoded = params.AppendQuery(body.buf[:0])
+		header, signature = c.dialect.SignHeaders(a, action, encoded)
+	} else {
+		encoded, signature = SignedQuery(body.buf, c.dialect, action, params, a)
+	}
 	body.buf = encoded
 	red := newRedactor(creds, signature)
 
@@ -334,7 +351,11 @@ func (c *Client) attempt(ctx context.Context, action string, params signing.Para
 	reqCtx := context.WithValue(wire.context(ctx), pooledBodyKey{}, body)
 	// The answer is read here, not by resty: through the size limit into a
 	// pooled buffer, which goes back zeroed once decoded.
-	resp, sendErr := c.rc.R().SetContext(reqCtx).SetBody(bytes.NewReader(encoded)).SetDoNotParseResponse(true).Post(c.endpoint)
+	req := c.rc.R().SetContext(reqCtx).SetBody(bytes.NewReader(encoded)).SetDoNotParseResponse(true)
+	if header != nil {
+		req.SetHeaderMultiValues(header)
+	}
+	resp, sendErr := req.Post(c.endpoint)
 	body.release() // the call's side; the transport's is its Close
 	var raw *http.Response
 	if resp != nil {
