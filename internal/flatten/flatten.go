@@ -13,8 +13,9 @@
 //
 // Field kinds: strings, integers, booleans ("true"/"false", or "1"/"0" with
 // the tag option "int"), pointers to integers (nil is left out, a pointer to
-// 0 sends "0": for fields where zero is a valid value), and the two list
-// types. A field without a tag, or tagged "-", is not sent; omitempty leaves
+// 0 sends "0": for fields where zero is a valid value), the two list types
+// and [Dotted] (one struct as key.Field). Lists and structs nest: a list in
+// a list element chains its indexes (Groups.1.Endpoints.2.Weight). A field without a tag, or tagged "-", is not sent; omitempty leaves
 // out zero values.
 //
 // Each struct type is read once into a plan: its fields sorted by name, and
@@ -42,6 +43,34 @@ type OneBased[T any] []T
 
 // ZeroBased is a list of structs flattened as key.0.field, key.1.field, ...
 type ZeroBased[T any] []T
+
+// Dotted is one struct flattened as key.Field (GA's
+// XForwardedForConfig.XRealIpEnabled); a nil V sends nothing.
+type Dotted[T any] struct{ V *T }
+
+// EncodeValues encodes the struct for go-querystring as key.field.
+func (d Dotted[T]) EncodeValues(key string, v *url.Values) error {
+	if d.V == nil {
+		return nil
+	}
+	fields, err := query.Values(d.V)
+	if err != nil {
+		return err
+	}
+	for name, values := range fields {
+		for _, value := range values {
+			v.Add(key+"."+name, value)
+		}
+	}
+	return nil
+}
+
+func (Dotted[T]) dotted() {}
+
+// dottedStruct is what every Dotted has.
+type dottedStruct interface{ dotted() }
+
+var dottedType = reflect.TypeFor[dottedStruct]()
 
 func (OneBased[T]) firstIndex() int  { return 1 }
 func (ZeroBased[T]) firstIndex() int { return 0 }
@@ -106,6 +135,7 @@ const (
 	kindBoolInt
 	kindIntPointer
 	kindList
+	kindDotted
 )
 
 // field is one tagged struct field.
@@ -115,6 +145,8 @@ type field struct {
 	kind      fieldKind
 	omitEmpty bool
 	list      *listPlan // for kindList
+	sub       *plan     // for kindDotted: the struct's plan
+	subNames  []string  // for kindDotted: its parameter names under name
 }
 
 // plan is a struct type's fields in the order their parameters sort, and
@@ -179,6 +211,13 @@ func buildPlan(t reflect.Type) (*plan, error) {
 			return nil, fmt.Errorf("flatten: %s.%s: %w", t, sf.Name, err)
 		}
 		f.kind = kind
+		if kind == kindDotted {
+			sub, err := buildPlan(sf.Type.Field(0).Type.Elem())
+			if err != nil {
+				return nil, err
+			}
+			f.sub, f.subNames = sub, prefixed(name+".", sub)
+		}
 		if kind == kindList {
 			elem, err := buildPlan(sf.Type.Elem())
 			if err != nil {
@@ -198,7 +237,7 @@ func buildPlan(t reflect.Type) (*plan, error) {
 }
 
 func (f field) sortKey() string {
-	if f.kind == kindList {
+	if f.kind == kindList || f.kind == kindDotted {
 		return f.name + "."
 	}
 	return f.name
@@ -206,6 +245,8 @@ func (f field) sortKey() string {
 
 func kindOf(t reflect.Type, boolAsInt bool) (fieldKind, error) {
 	switch {
+	case t.Implements(dottedType):
+		return kindDotted, nil
 	case t.Implements(indexedType):
 		if t.Elem().Kind() != reflect.Struct {
 			return 0, fmt.Errorf("a list of %s, not of structs", t.Elem())
@@ -233,6 +274,8 @@ func (p *plan) count(v reflect.Value) int {
 	for _, f := range p.fields {
 		if f.kind == kindList {
 			n += v.Field(f.index).Len() * len(f.list.elem.fields)
+		} else if f.kind == kindDotted {
+			n += len(f.sub.fields)
 		} else {
 			n++
 		}
@@ -246,8 +289,20 @@ func (p *plan) append(dst signing.Params, v reflect.Value, names []string) signi
 	for j := range p.fields {
 		f := &p.fields[j]
 		fv := v.Field(f.index)
-		if f.kind == kindList {
-			dst = f.list.append(dst, fv)
+		switch f.kind {
+		case kindList:
+			dst = f.list.append(dst, fv, names[j])
+			continue
+		case kindDotted:
+			ptr := fv.Field(0)
+			if ptr.IsNil() {
+				continue
+			}
+			subNames := f.subNames
+			if names[j] != f.name { // inside a list element: under its prefix
+				subNames = prefixed(names[j]+".", f.sub)
+			}
+			dst = f.sub.append(dst, ptr.Elem(), subNames)
 			continue
 		}
 		if f.omitEmpty && fv.IsZero() {
@@ -279,11 +334,29 @@ func (p *plan) append(dst signing.Params, v reflect.Value, names []string) signi
 	return dst
 }
 
+// prefixed is the parameter names of p's fields under prefix.
+func prefixed(prefix string, p *plan) []string {
+	names := make([]string, len(p.fields))
+	for j, f := range p.fields {
+		names[j] = prefix + f.name
+	}
+	return names
+}
+
 // append writes the elements in the byte order of their indexes
-// (1, 10, 11, 2, ...), so the whole list stays sorted.
-func (l *listPlan) append(dst signing.Params, v reflect.Value) signing.Params {
+// (1, 10, 11, 2, ...), so the whole list stays sorted. name is the list's
+// full parameter name: its own, or under a list element's or struct's
+// prefix when nested (whose names are built per call, not kept).
+func (l *listPlan) append(dst signing.Params, v reflect.Value, name string) signing.Params {
 	n := v.Len()
 	if n == 0 {
+		return dst
+	}
+	if name != l.name {
+		var buf [64]int
+		for _, index := range inByteOrder(l.first, l.first+n-1, buf[:0]) {
+			dst = l.elem.append(dst, v.Index(index-l.first), prefixed(name+"."+strconv.Itoa(index)+".", l.elem))
+		}
 		return dst
 	}
 	cached := l.namesFor(n)
@@ -303,12 +376,7 @@ func (l *listPlan) append(dst signing.Params, v reflect.Value) signing.Params {
 
 // elementNames are the parameter names of the element at index.
 func (l *listPlan) elementNames(index int) []string {
-	prefix := l.name + "." + strconv.Itoa(index) + "."
-	names := make([]string, len(l.elem.fields))
-	for j, f := range l.elem.fields {
-		names[j] = prefix + f.name
-	}
-	return names
+	return prefixed(l.name+"."+strconv.Itoa(index)+".", l.elem)
 }
 
 // namesFor returns the kept names for the first min(n, maxCachedIndexes)
