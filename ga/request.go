@@ -89,6 +89,28 @@ type CreateListenerRequest struct {
 	// Certificates are required for https. On other listeners the service
 	// ignores them ("仅HTTPS协议的监听需要配置该参数"); Warnings reports that.
 	Certificates []Certificate
+
+	// The fields below are newer than the seed page (see fields.go for
+	// their source). Zero values are not sent.
+
+	// Type is Standard (the default) or CustomRouting.
+	Type ListenerType
+	// SecurityPolicyID is an https listener's TLS policy.
+	SecurityPolicyID SecurityPolicyID
+	// XForwardedForConfig says which headers an http or https listener
+	// adds; nil sends none.
+	XForwardedForConfig *XForwardedForConfig
+	// IdleTimeout is how long an idle connection is kept, in seconds: TCP
+	// 10..900, UDP 10..20, HTTP and HTTPS 1..60. 0: the default.
+	IdleTimeout int
+	// RequestTimeout is how long an http or https listener waits for an
+	// endpoint's answer, 1..180 seconds (then 504). 0: the default.
+	RequestTimeout int
+	// HTTPVersion is the highest HTTP version an https listener speaks.
+	HTTPVersion HTTPVersion
+	// EndpointGroupConfigurations are endpoint groups created with a
+	// Standard listener, at most 10.
+	EndpointGroupConfigurations []EndpointGroupConfiguration
 }
 
 // CreateListenerResponse is the output of CreateListener.
@@ -127,14 +149,19 @@ const (
 // udpReservedPorts may not be in a UDP listener's ranges.
 var udpReservedPorts = []int{250, 4789, 4790}
 
-// Warnings lists what the service accepts but, by the page, ignores:
-// Certificates on a listener that is not https. Not errors: Validate
-// passes them and the request is sent.
+// Warnings lists what the service accepts but, by the documentation,
+// ignores: Certificates on a listener that is not https, RequestTimeout on
+// one that is not http or https, SubAddress on an endpoint that is not an
+// ENI. Not errors: Validate passes them and the request is sent.
 func (r *CreateListenerRequest) Warnings() []string {
-	if r == nil || r.Protocol == ProtocolHTTPS || len(r.Certificates) == 0 {
+	if r == nil {
 		return nil
 	}
-	return []string{"Certificates: only https listeners use certificates (the page); the service ignores them here"}
+	var w []string
+	if r.Protocol != ProtocolHTTPS && len(r.Certificates) > 0 {
+		w = append(w, "Certificates: only https listeners use certificates (the page); the service ignores them here")
+	}
+	return append(w, r.newerFieldWarnings()...)
 }
 
 // Validate checks every rule of the API page and returns all violations at
@@ -157,7 +184,7 @@ func (r *CreateListenerRequest) validate() error {
 	}
 	validateClientToken(&v, r.ClientToken)
 	if r.Name != "" {
-		validateName(&v, r.Name)
+		validateNameRule(&v, "Name", r.Name)
 	}
 	if r.ClientAffinity != "" && r.ClientAffinity != ClientAffinitySourceIP {
 		v.Add("ClientAffinity", ErrInvalidParameter, "must be empty or %s, got %q", ClientAffinitySourceIP, r.ClientAffinity)
@@ -168,6 +195,7 @@ func (r *CreateListenerRequest) validate() error {
 	}
 	validatePortRanges(&v, protocol, r.PortRanges)
 	validateCertificates(&v, protocol, r.Certificates)
+	r.validateNewerFields(&v)
 	return v.Err(serviceNameShort, requestTypeName)
 }
 
@@ -183,25 +211,26 @@ func validateClientToken(v *validate.Collector, token string) {
 	}
 }
 
-// validateName: "名称长度为2~128个字符，以大小写字母或中文开头，可包含数字、下划线（_）和短划线（-）".
-// Length counts characters, not bytes.
-func validateName(v *validate.Collector, name string) {
+// validateNameRule: "名称长度为2~128个字符，以大小写字母或中文开头，可包含数字、下划线（_）和短划线（-）",
+// the rule of the listener's Name and of an endpoint group's. Length
+// counts characters, not bytes.
+func validateNameRule(v *validate.Collector, field, name string) {
 	if !utf8.ValidString(name) {
-		v.Add("Name", ErrInvalidParameter, "must be valid UTF-8")
+		v.Add(field, ErrInvalidParameter, "must be valid UTF-8")
 		return
 	}
 	if n := utf8.RuneCountInString(name); n < minNameChars || n > maxNameChars {
-		v.Add("Name", ErrInvalidParameter, "must be %d to %d characters, got %d", minNameChars, maxNameChars, n)
+		v.Add(field, ErrInvalidParameter, "must be %d to %d characters, got %d", minNameChars, maxNameChars, n)
 	}
 	first, _ := utf8.DecodeRuneInString(name)
 	if !isASCIILetter(first) && !isChineseCharacter(first) {
-		v.Add("Name", ErrInvalidParameter, "must start with a letter or a Chinese character, got %q", first)
+		v.Add(field, ErrInvalidParameter, "must start with a letter or a Chinese character, got %q", first)
 	}
 	if i := strings.IndexFunc(name, func(c rune) bool {
 		return !isASCIILetter(c) && !isChineseCharacter(c) && !('0' <= c && c <= '9') && c != '_' && c != '-'
 	}); i >= 0 {
 		c, _ := utf8.DecodeRuneInString(name[i:])
-		v.Add("Name", ErrInvalidParameter, "may hold only letters, Chinese characters, digits, _ and -, got %q", c)
+		v.Add(field, ErrInvalidParameter, "may hold only letters, Chinese characters, digits, _ and -, got %q", c)
 	}
 }
 
@@ -331,6 +360,14 @@ type wireParams struct {
 	ProxyProtocol  bool                          `url:"ProxyProtocol"`
 	PortRanges     flatten.OneBased[PortRange]   `url:"PortRanges"`
 	Certificates   flatten.OneBased[Certificate] `url:"Certificates,omitempty"`
+
+	Type                        ListenerType                        `url:"Type,omitempty"`
+	SecurityPolicyID            SecurityPolicyID                    `url:"SecurityPolicyId,omitempty"`
+	XForwardedForConfig         flatten.Dotted[XForwardedForConfig] `url:"XForwardedForConfig"`
+	IdleTimeout                 int                                 `url:"IdleTimeout,omitempty"`
+	RequestTimeout              int                                 `url:"RequestTimeout,omitempty"`
+	HTTPVersion                 HTTPVersion                         `url:"HttpVersion,omitempty"`
+	EndpointGroupConfigurations flatten.OneBased[wireEndpointGroup] `url:"EndpointGroupConfigurations,omitempty"`
 }
 
 // wire is the request as the service names its parameters, with token as
@@ -351,6 +388,14 @@ func (r *CreateListenerRequest) wire(token string) wireParams {
 		ProxyProtocol:  r.ProxyProtocol,
 		PortRanges:     r.PortRanges,
 		Certificates:   r.Certificates,
+
+		Type:                        r.Type,
+		SecurityPolicyID:            r.SecurityPolicyID,
+		XForwardedForConfig:         flatten.Dotted[XForwardedForConfig]{V: r.XForwardedForConfig},
+		IdleTimeout:                 r.IdleTimeout,
+		RequestTimeout:              r.RequestTimeout,
+		HTTPVersion:                 r.HTTPVersion,
+		EndpointGroupConfigurations: wireGroups(r.EndpointGroupConfigurations),
 	}
 }
 
