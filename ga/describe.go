@@ -90,6 +90,17 @@ type DescribeListenerResponse struct {
 	ProxyProtocol  bool
 	PortRanges     []PortRange
 	Certificates   []ListenerCertificate
+
+	// The fields newer than the seed page, as the service reports them
+	// (it fills in its defaults): zero when the answer has none.
+	Type             ListenerType
+	SecurityPolicyID SecurityPolicyID
+	// XForwardedForConfig is nil when the answer has none (listeners that
+	// are not http or https).
+	XForwardedForConfig *XForwardedForConfig
+	IdleTimeout         int
+	RequestTimeout      int
+	HTTPVersion         HTTPVersion
 }
 
 // UnmarshalJSON reads the wire form leniently.
@@ -113,6 +124,18 @@ func (r *DescribeListenerResponse) UnmarshalJSON(b []byte) error {
 			ID   string `json:"Id"`
 			Type string `json:"Type"`
 		} `json:"Certificates"`
+		Type                string        `json:"Type"`
+		SecurityPolicyID    string        `json:"SecurityPolicyId"`
+		IdleTimeout         lenient.Int   `json:"IdleTimeout"`
+		RequestTimeout      lenient.Int   `json:"RequestTimeout"`
+		HTTPVersion         lenient.Lower `json:"HttpVersion"`
+		XForwardedForConfig *struct {
+			XForwardedForGaIdEnabled  lenient.Bool `json:"XForwardedForGaIdEnabled"`
+			XForwardedForGaApEnabled  lenient.Bool `json:"XForwardedForGaApEnabled"`
+			XForwardedForProtoEnabled lenient.Bool `json:"XForwardedForProtoEnabled"`
+			XForwardedForPortEnabled  lenient.Bool `json:"XForwardedForPortEnabled"`
+			XRealIpEnabled            lenient.Bool `json:"XRealIpEnabled"`
+		} `json:"XForwardedForConfig"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -121,6 +144,13 @@ func (r *DescribeListenerResponse) UnmarshalJSON(b []byte) error {
 		RequestID: w.RequestID, ListenerID: w.ListenerID, AcceleratorID: w.AcceleratorID, Name: w.Name,
 		Description: w.Description, State: ListenerState(w.State), Protocol: Protocol(w.Protocol),
 		ProxyProtocol: bool(w.ProxyProtocol),
+		Type:          ListenerType(w.Type), SecurityPolicyID: SecurityPolicyID(w.SecurityPolicyID),
+		IdleTimeout: int(w.IdleTimeout.N), RequestTimeout: int(w.RequestTimeout.N), HTTPVersion: HTTPVersion(w.HTTPVersion),
+	}
+	if x := w.XForwardedForConfig; x != nil {
+		r.XForwardedForConfig = &XForwardedForConfig{XForwardedForGaIdEnabled: bool(x.XForwardedForGaIdEnabled),
+			XForwardedForGaApEnabled: bool(x.XForwardedForGaApEnabled), XForwardedForProtoEnabled: bool(x.XForwardedForProtoEnabled),
+			XForwardedForPortEnabled: bool(x.XForwardedForPortEnabled), XRealIpEnabled: bool(x.XRealIpEnabled)}
 	}
 	if w.CreateTime.Set {
 		r.CreateTime = time.UnixMilli(w.CreateTime.N).UTC()

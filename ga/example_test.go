@@ -111,3 +111,50 @@ func ExampleClient_WaitUntilListenerActive() {
 	// true init
 	// true
 }
+
+// An HTTPS listener with the fields newer than the seed page: a TLS
+// policy, forwarded headers, timeouts, and an endpoint group created with
+// it, signed with signature V3.
+func ExampleCreateListenerRequest_newerFields() {
+	srv := gatest.NewServer(gatest.WithActivationPolls(1))
+	defer srv.Close()
+	srv.AddAccelerator("ga-1")
+	client, _ := ga.NewClient(ga.WithEndpoint(srv.URL), ga.WithCredentials(srv.Credentials()), ga.WithSignatureV3())
+	ctx := context.Background()
+
+	weight := 100
+	created, err := client.CreateListener(ctx, &ga.CreateListenerRequest{
+		AcceleratorID:       "ga-1",
+		Protocol:            ga.ProtocolHTTPS,
+		PortRanges:          []ga.PortRange{{FromPort: 443, ToPort: 443}},
+		Certificates:        []ga.Certificate{{ID: "449-cn-hangzhou"}},
+		SecurityPolicyID:    ga.SecurityPolicyTLS12StrictWith13,
+		HTTPVersion:         ga.HTTPVersion3,
+		XForwardedForConfig: &ga.XForwardedForConfig{XRealIpEnabled: true, XForwardedForProtoEnabled: true},
+		IdleTimeout:         30,
+		RequestTimeout:      90,
+		EndpointGroupConfigurations: []ga.EndpointGroupConfiguration{{
+			EndpointGroupName:       "backends",
+			EndpointGroupRegion:     "cn-shanghai",
+			EndpointRequestProtocol: ga.EndpointRequestProtocolHTTPS,
+			HealthCheckEnabled:      true,
+			HealthCheckProtocol:     ga.HealthCheckProtocolHTTPS,
+			HealthCheckPath:         "/healthz",
+			EndpointConfigurations:  []ga.EndpointConfiguration{{Endpoint: "47.0.0.10", Type: ga.EndpointTypeIP, Weight: &weight}},
+			PortOverrides:           []ga.PortOverride{{ListenerPort: 443, EndpointPort: 8443}},
+		}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	d, err := client.DescribeListener(ctx, &ga.DescribeListenerRequest{ListenerID: created.ListenerID})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(d.Type, d.SecurityPolicyID, d.HTTPVersion, d.IdleTimeout, d.RequestTimeout, d.XForwardedForConfig.XRealIpEnabled)
+	group := srv.Listeners("ga-1")[0].EndpointGroupConfigurations[0]
+	fmt.Println(group.EndpointGroupName, group.EndpointConfigurations[0].Endpoint, *group.EndpointConfigurations[0].Weight, group.PortOverrides[0].EndpointPort)
+	// Output:
+	// Standard tls_cipher_policy_1_2_strict_with_1_3 http3 30 90 true
+	// backends 47.0.0.10 100 8443
+}

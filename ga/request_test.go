@@ -119,6 +119,7 @@ func TestValidate_Rules(t *testing.T) {
 			r.Protocol, r.PortRanges, r.Certificates = ga.ProtocolHTTPS, []ga.PortRange{{443, 443}}, []ga.Certificate{{""}}
 		}, "Certificates[0].ID", ga.ErrMissingParameter},
 	}
+	cases = append(cases, newerFieldCases()...)
 	srv := gatest.NewServer(gatest.WithListenerQuota(1 << 20))
 	defer srv.Close()
 	for n, tc := range cases {
@@ -217,4 +218,224 @@ func TestValidate_NilRequest(t *testing.T) {
 func TestEnumValues(t *testing.T) {
 	assert.Equal(t, []ga.Protocol{"tcp", "udp", "http", "https"}, ga.Protocol("").Values())
 	assert.Equal(t, []ga.ClientAffinity{"SOURCE_IP"}, ga.ClientAffinity("").Values())
+}
+
+// https and http listeners, for the cases of the newer fields.
+func asHTTPS(r *ga.CreateListenerRequest) {
+	r.Protocol, r.PortRanges, r.Certificates = ga.ProtocolHTTPS, []ga.PortRange{{FromPort: 443, ToPort: 443}}, []ga.Certificate{{ID: "c"}}
+}
+
+func asHTTP(r *ga.CreateListenerRequest) {
+	r.Protocol, r.PortRanges = ga.ProtocolHTTP, []ga.PortRange{{FromPort: 80, ToPort: 80}}
+}
+
+func weight(n int) *int { return &n }
+
+// withGroup adds one endpoint group with one valid endpoint, then lets
+// change alter it.
+func withGroup(change func(g *ga.EndpointGroupConfiguration)) func(r *ga.CreateListenerRequest) {
+	return func(r *ga.CreateListenerRequest) {
+		g := ga.EndpointGroupConfiguration{EndpointGroupName: "group-1", EndpointGroupRegion: "cn-shanghai",
+			EndpointConfigurations: []ga.EndpointConfiguration{{Endpoint: "47.0.0.1", Type: ga.EndpointTypeIP, Weight: weight(20)}}}
+		change(&g)
+		r.EndpointGroupConfigurations = append(r.EndpointGroupConfigurations, g)
+	}
+}
+
+// newerFieldCases check the rules of the fields newer than the seed page,
+// each named after the API reference's sentence (ga-20191120's
+// CreateListenerRequest, see ga/fields.go).
+func newerFieldCases() []struct {
+	name   string
+	mutate func(r *ga.CreateListenerRequest)
+	field  string
+	code   ga.ErrorCode
+} {
+	type tc = struct {
+		name   string
+		mutate func(r *ga.CreateListenerRequest)
+		field  string
+		code   ga.ErrorCode
+	}
+	both := func(fs ...func(r *ga.CreateListenerRequest)) func(r *ga.CreateListenerRequest) {
+		return func(r *ga.CreateListenerRequest) {
+			for _, f := range fs {
+				f(r)
+			}
+		}
+	}
+	g0 := "EndpointGroupConfigurations[0]."
+	return []tc{
+		// Type: Standard (default) or CustomRouting.
+		{"Type Standard", func(r *ga.CreateListenerRequest) { r.Type = ga.ListenerTypeStandard }, "", ""},
+		{"Type CustomRouting", func(r *ga.CreateListenerRequest) { r.Type = ga.ListenerTypeCustomRouting }, "", ""},
+		{"Type other", func(r *ga.CreateListenerRequest) { r.Type = "Smart" }, "Type", ga.ErrInvalidParameter},
+		// SecurityPolicyId: five policies; "available only when you create an HTTPS listener".
+		{"SecurityPolicyId on https", both(asHTTPS, func(r *ga.CreateListenerRequest) { r.SecurityPolicyID = ga.SecurityPolicyTLS12StrictWith13 }), "", ""},
+		{"SecurityPolicyId unknown", both(asHTTPS, func(r *ga.CreateListenerRequest) { r.SecurityPolicyID = "tls_cipher_policy_1_3" }), "SecurityPolicyID", ga.ErrInvalidParameter},
+		{"SecurityPolicyId on tcp", func(r *ga.CreateListenerRequest) {
+			r.Protocol, r.SecurityPolicyID = ga.ProtocolTCP, ga.SecurityPolicyTLS12
+		}, "SecurityPolicyID", ga.ErrInvalidParameter},
+		{"SecurityPolicyId on http", both(asHTTP, func(r *ga.CreateListenerRequest) { r.SecurityPolicyID = ga.SecurityPolicyTLS12 }), "SecurityPolicyID", ga.ErrInvalidParameter},
+		// HttpVersion: http3, http2, http1.1; "Only HTTPS listeners support this parameter".
+		{"HttpVersion http1.1 on https", both(asHTTPS, func(r *ga.CreateListenerRequest) { r.HTTPVersion = ga.HTTPVersion11 }), "", ""},
+		{"HttpVersion unknown", both(asHTTPS, func(r *ga.CreateListenerRequest) { r.HTTPVersion = "http1.0" }), "HTTPVersion", ga.ErrInvalidParameter},
+		{"HttpVersion on http", both(asHTTP, func(r *ga.CreateListenerRequest) { r.HTTPVersion = ga.HTTPVersion2 }), "HTTPVersion", ga.ErrInvalidParameter},
+		// XForwardedForConfig: "available only when you create an HTTPS or HTTP listener".
+		{"XForwardedForConfig on http", both(asHTTP, func(r *ga.CreateListenerRequest) {
+			r.XForwardedForConfig = &ga.XForwardedForConfig{XRealIpEnabled: true, XForwardedForPortEnabled: true}
+		}), "", ""},
+		{"XForwardedForConfig on udp", func(r *ga.CreateListenerRequest) {
+			r.Protocol, r.XForwardedForConfig = ga.ProtocolUDP, &ga.XForwardedForConfig{XForwardedForGaIdEnabled: true}
+		}, "XForwardedForConfig", ga.ErrInvalidParameter},
+		// IdleTimeout: TCP 10-900, UDP 10-20, HTTP/HTTPS 1-60.
+		{"IdleTimeout tcp 10", func(r *ga.CreateListenerRequest) { r.Protocol, r.IdleTimeout = ga.ProtocolTCP, 10 }, "", ""},
+		{"IdleTimeout tcp 900", func(r *ga.CreateListenerRequest) { r.Protocol, r.IdleTimeout = ga.ProtocolTCP, 900 }, "", ""},
+		{"IdleTimeout tcp 9", func(r *ga.CreateListenerRequest) { r.Protocol, r.IdleTimeout = ga.ProtocolTCP, 9 }, "IdleTimeout", ga.ErrInvalidParameter},
+		{"IdleTimeout tcp 901", func(r *ga.CreateListenerRequest) { r.Protocol, r.IdleTimeout = ga.ProtocolTCP, 901 }, "IdleTimeout", ga.ErrInvalidParameter},
+		{"IdleTimeout udp 20", func(r *ga.CreateListenerRequest) { r.Protocol, r.IdleTimeout = ga.ProtocolUDP, 20 }, "", ""},
+		{"IdleTimeout udp 21", func(r *ga.CreateListenerRequest) { r.Protocol, r.IdleTimeout = ga.ProtocolUDP, 21 }, "IdleTimeout", ga.ErrInvalidParameter},
+		{"IdleTimeout udp 9", func(r *ga.CreateListenerRequest) { r.Protocol, r.IdleTimeout = ga.ProtocolUDP, 9 }, "IdleTimeout", ga.ErrInvalidParameter},
+		{"IdleTimeout http 1", both(asHTTP, func(r *ga.CreateListenerRequest) { r.IdleTimeout = 1 }), "", ""},
+		{"IdleTimeout https 60", both(asHTTPS, func(r *ga.CreateListenerRequest) { r.IdleTimeout = 60 }), "", ""},
+		{"IdleTimeout https 61", both(asHTTPS, func(r *ga.CreateListenerRequest) { r.IdleTimeout = 61 }), "IdleTimeout", ga.ErrInvalidParameter},
+		{"IdleTimeout negative", func(r *ga.CreateListenerRequest) { r.Protocol, r.IdleTimeout = ga.ProtocolTCP, -5 }, "IdleTimeout", ga.ErrInvalidParameter},
+		// RequestTimeout: 1-180; "takes effect only for HTTP or HTTPS listeners" (a warning elsewhere).
+		{"RequestTimeout 1", both(asHTTP, func(r *ga.CreateListenerRequest) { r.RequestTimeout = 1 }), "", ""},
+		{"RequestTimeout 180", both(asHTTPS, func(r *ga.CreateListenerRequest) { r.RequestTimeout = 180 }), "", ""},
+		{"RequestTimeout 181", both(asHTTPS, func(r *ga.CreateListenerRequest) { r.RequestTimeout = 181 }), "RequestTimeout", ga.ErrInvalidParameter},
+		{"RequestTimeout on tcp is accepted", func(r *ga.CreateListenerRequest) { r.Protocol, r.RequestTimeout = ga.ProtocolTCP, 30 }, "", ""},
+		// EndpointGroupConfigurations: "up to 10"; "only if you set Type to Standard".
+		{"one endpoint group", withGroup(func(*ga.EndpointGroupConfiguration) {}), "", ""},
+		{"ten endpoint groups", func(r *ga.CreateListenerRequest) {
+			for range 10 {
+				withGroup(func(*ga.EndpointGroupConfiguration) {})(r)
+			}
+		}, "", ""},
+		{"eleven endpoint groups", func(r *ga.CreateListenerRequest) {
+			for range 11 {
+				withGroup(func(*ga.EndpointGroupConfiguration) {})(r)
+			}
+		}, "EndpointGroupConfigurations", ga.ErrInvalidParameter},
+		{"endpoint groups on CustomRouting", both(func(r *ga.CreateListenerRequest) { r.Type = ga.ListenerTypeCustomRouting },
+			withGroup(func(*ga.EndpointGroupConfiguration) {})), "EndpointGroupConfigurations", ga.ErrInvalidParameter},
+		// EndpointGroupName: the listener name's rule.
+		{"group name 1 char", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointGroupName = "g" }), g0 + "EndpointGroupName", ga.ErrInvalidParameter},
+		{"group name starts with a digit", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointGroupName = "1g" }), g0 + "EndpointGroupName", ga.ErrInvalidParameter},
+		{"group name Chinese", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointGroupName = "终端组-1" }), "", ""},
+		// EndpointGroupDescription: "up to 256 characters" and "cannot contain http:// or https://".
+		{"group description 256", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointGroupDescription = strings.Repeat("描", 256) }), "", ""},
+		{"group description 257", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointGroupDescription = strings.Repeat("d", 257) }),
+			g0 + "EndpointGroupDescription", ga.ErrInvalidParameter},
+		{"group description with https://", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointGroupDescription = "see https://x" }),
+			g0 + "EndpointGroupDescription", ga.ErrInvalidParameter},
+		{"group description with http://", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointGroupDescription = "http://x" }),
+			g0 + "EndpointGroupDescription", ga.ErrInvalidParameter},
+		// EndpointGroupType: default or virtual; "Only HTTP ... and HTTPS ... listeners support virtual endpoint groups".
+		{"virtual group on http", both(asHTTP, withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointGroupType = ga.EndpointGroupTypeVirtual })), "", ""},
+		{"virtual group on tcp", both(func(r *ga.CreateListenerRequest) { r.Protocol = ga.ProtocolTCP },
+			withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointGroupType = ga.EndpointGroupTypeVirtual })), g0 + "EndpointGroupType", ga.ErrInvalidParameter},
+		{"group type unknown", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointGroupType = "physical" }), g0 + "EndpointGroupType", ga.ErrInvalidParameter},
+		// EndpointRequestProtocol: HTTP or HTTPS, "only for HTTP and HTTPS ... listeners", "For an HTTP listener, the protocol must be HTTP".
+		{"request protocol HTTPS on https", both(asHTTPS, withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.EndpointRequestProtocol = ga.EndpointRequestProtocolHTTPS
+		})), "", ""},
+		{"request protocol HTTPS on http", both(asHTTP, withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.EndpointRequestProtocol = ga.EndpointRequestProtocolHTTPS
+		})), g0 + "EndpointRequestProtocol", ga.ErrInvalidParameter},
+		{"request protocol on tcp", both(func(r *ga.CreateListenerRequest) { r.Protocol = ga.ProtocolTCP }, withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.EndpointRequestProtocol = ga.EndpointRequestProtocolHTTP
+		})), g0 + "EndpointRequestProtocol", ga.ErrInvalidParameter},
+		// EndpointProtocolVersion: HTTP1.1 or HTTP2, "only for HTTPS endpoint request protocol".
+		{"protocol version with HTTPS endpoints", both(asHTTPS, withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.EndpointRequestProtocol, g.EndpointProtocolVersion = ga.EndpointRequestProtocolHTTPS, ga.EndpointProtocolVersionHTTP2
+		})), "", ""},
+		{"protocol version with HTTP endpoints", both(asHTTPS, withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.EndpointRequestProtocol, g.EndpointProtocolVersion = ga.EndpointRequestProtocolHTTP, ga.EndpointProtocolVersionHTTP2
+		})), g0 + "EndpointProtocolVersion", ga.ErrInvalidParameter},
+		// Health checks: port 1-65535, protocol tcp/http/https, ThresholdCount 2-10; TrafficPercentage 1-100.
+		{"health check every field", withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.HealthCheckEnabled, g.HealthCheckIntervalSeconds, g.HealthCheckPath, g.HealthCheckPort = true, 3, "/healthz", 65535
+			g.HealthCheckProtocol, g.ThresholdCount, g.TrafficPercentage = ga.HealthCheckProtocolHTTP, 10, 100
+		}), "", ""},
+		{"health check port 65536", withGroup(func(g *ga.EndpointGroupConfiguration) { g.HealthCheckPort = 65536 }), g0 + "HealthCheckPort", ga.ErrInvalidParameter},
+		{"health check protocol udp", withGroup(func(g *ga.EndpointGroupConfiguration) { g.HealthCheckProtocol = "udp" }), g0 + "HealthCheckProtocol", ga.ErrInvalidParameter},
+		{"threshold 2", withGroup(func(g *ga.EndpointGroupConfiguration) { g.ThresholdCount = 2 }), "", ""},
+		{"threshold 1", withGroup(func(g *ga.EndpointGroupConfiguration) { g.ThresholdCount = 1 }), g0 + "ThresholdCount", ga.ErrInvalidParameter},
+		{"threshold 11", withGroup(func(g *ga.EndpointGroupConfiguration) { g.ThresholdCount = 11 }), g0 + "ThresholdCount", ga.ErrInvalidParameter},
+		{"traffic 1", withGroup(func(g *ga.EndpointGroupConfiguration) { g.TrafficPercentage = 1 }), "", ""},
+		{"traffic 101", withGroup(func(g *ga.EndpointGroupConfiguration) { g.TrafficPercentage = 101 }), g0 + "TrafficPercentage", ga.ErrInvalidParameter},
+		{"traffic negative", withGroup(func(g *ga.EndpointGroupConfiguration) { g.TrafficPercentage = -1 }), g0 + "TrafficPercentage", ga.ErrInvalidParameter},
+		// EndpointConfigurations: "up to 100"; Endpoint, Type and Weight required; Weight 0-255.
+		{"100 endpoints", withGroup(func(g *ga.EndpointGroupConfiguration) {
+			for len(g.EndpointConfigurations) < 100 {
+				g.EndpointConfigurations = append(g.EndpointConfigurations, g.EndpointConfigurations[0])
+			}
+		}), "", ""},
+		{"101 endpoints", withGroup(func(g *ga.EndpointGroupConfiguration) {
+			for len(g.EndpointConfigurations) < 101 {
+				g.EndpointConfigurations = append(g.EndpointConfigurations, g.EndpointConfigurations[0])
+			}
+		}), g0 + "EndpointConfigurations", ga.ErrInvalidParameter},
+		{"weight 0", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointConfigurations[0].Weight = weight(0) }), "", ""},
+		{"weight 255", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointConfigurations[0].Weight = weight(255) }), "", ""},
+		{"weight 256", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointConfigurations[0].Weight = weight(256) }),
+			g0 + "EndpointConfigurations[0].Weight", ga.ErrInvalidParameter},
+		{"weight required", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointConfigurations[0].Weight = nil }),
+			g0 + "EndpointConfigurations[0].Weight", ga.ErrMissingParameter},
+		{"endpoint required", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointConfigurations[0].Endpoint = "" }),
+			g0 + "EndpointConfigurations[0].Endpoint", ga.ErrMissingParameter},
+		{"endpoint type required", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointConfigurations[0].Type = "" }),
+			g0 + "EndpointConfigurations[0].Type", ga.ErrMissingParameter},
+		{"endpoint type unknown", withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointConfigurations[0].Type = "VPC" }),
+			g0 + "EndpointConfigurations[0].Type", ga.ErrInvalidParameter},
+		{"endpoint type ENI with SubAddress", withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.EndpointConfigurations[0].Type, g.EndpointConfigurations[0].SubAddress = ga.EndpointTypeENI, "172.16.0.2"
+		}), "", ""},
+		// PortOverrides: "up to five", "Only HTTP and HTTPS ... listeners support port mappings",
+		// "The listener port in a port mapping must be the port that is used by the current listener".
+		{"port override on https", both(asHTTPS, withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.PortOverrides = []ga.PortOverride{{ListenerPort: 443, EndpointPort: 8443}}
+		})), "", ""},
+		{"port override of another port", both(asHTTPS, withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.PortOverrides = []ga.PortOverride{{ListenerPort: 444, EndpointPort: 8443}}
+		})), g0 + "PortOverrides[0].ListenerPort", ga.ErrInvalidParameter},
+		{"port override without endpoint port", both(asHTTPS, withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.PortOverrides = []ga.PortOverride{{ListenerPort: 443}}
+		})), g0 + "PortOverrides[0].EndpointPort", ga.ErrMissingParameter},
+		{"port override on tcp", both(func(r *ga.CreateListenerRequest) { r.Protocol = ga.ProtocolTCP }, withGroup(func(g *ga.EndpointGroupConfiguration) {
+			g.PortOverrides = []ga.PortOverride{{ListenerPort: 20, EndpointPort: 8080}}
+		})), g0 + "PortOverrides", ga.ErrInvalidParameter},
+		{"six port overrides", both(asHTTPS, withGroup(func(g *ga.EndpointGroupConfiguration) {
+			for range 6 {
+				g.PortOverrides = append(g.PortOverrides, ga.PortOverride{ListenerPort: 443, EndpointPort: 8443})
+			}
+		})), g0 + "PortOverrides", ga.ErrInvalidParameter},
+	}
+}
+
+func TestWarnings_NewerFields(t *testing.T) {
+	r := validRequest()
+	r.Protocol, r.RequestTimeout = ga.ProtocolTCP, 30
+	withGroup(func(g *ga.EndpointGroupConfiguration) { g.EndpointConfigurations[0].SubAddress = "10.0.0.2" })(r)
+	w := r.Warnings()
+	require.Len(t, w, 2)
+	assert.Contains(t, w[0], "RequestTimeout")
+	assert.Contains(t, w[1], "EndpointGroupConfigurations[0].EndpointConfigurations[0].SubAddress")
+	require.NoError(t, r.Validate())
+
+	asHTTP(r)
+	r.EndpointGroupConfigurations[0].EndpointConfigurations[0].Type = ga.EndpointTypeENI
+	assert.Empty(t, r.Warnings())
+}
+
+func TestEnumValues_NewerFields(t *testing.T) {
+	assert.Equal(t, []ga.ListenerType{"Standard", "CustomRouting"}, ga.ListenerType("").Values())
+	assert.Len(t, ga.SecurityPolicyID("").Values(), 5)
+	assert.Equal(t, []ga.HTTPVersion{"http3", "http2", "http1.1"}, ga.HTTPVersion("").Values())
+	assert.Equal(t, []ga.EndpointGroupType{"default", "virtual"}, ga.EndpointGroupType("").Values())
+	assert.Equal(t, []ga.EndpointRequestProtocol{"HTTP", "HTTPS"}, ga.EndpointRequestProtocol("").Values())
+	assert.Equal(t, []ga.EndpointProtocolVersion{"HTTP1.1", "HTTP2"}, ga.EndpointProtocolVersion("").Values())
+	assert.Equal(t, []ga.HealthCheckProtocol{"tcp", "http", "https"}, ga.HealthCheckProtocol("").Values())
+	assert.Len(t, ga.EndpointType("").Values(), 9)
 }

@@ -62,7 +62,17 @@ type Listener struct {
 	ProxyProtocol  bool
 	PortRanges     []ga.PortRange
 	CertificateIDs []string
-	CreateTime     time.Time
+	// The fields newer than the seed page, as the request set them (zero
+	// when it did not; DescribeListener then reports the documented
+	// defaults).
+	Type                        string
+	SecurityPolicyID            string
+	XForwardedForConfig         *ga.XForwardedForConfig
+	IdleTimeout                 int
+	RequestTimeout              int
+	HTTPVersion                 string
+	EndpointGroupConfigurations []ga.EndpointGroupConfiguration
+	CreateTime                  time.Time
 	// State is the state DescribeListener reports now (init until the
 	// activation delay or poll count is reached, then active).
 	State ga.ListenerState
@@ -277,6 +287,16 @@ func (l *listener) copy() Listener {
 	c := l.Listener
 	c.PortRanges = append([]ga.PortRange(nil), l.PortRanges...)
 	c.CertificateIDs = append([]string(nil), l.CertificateIDs...)
+	if l.XForwardedForConfig != nil {
+		xff := *l.XForwardedForConfig
+		c.XForwardedForConfig = &xff
+	}
+	c.EndpointGroupConfigurations = nil
+	for _, g := range l.EndpointGroupConfigurations {
+		g.EndpointConfigurations = append([]ga.EndpointConfiguration(nil), g.EndpointConfigurations...)
+		g.PortOverrides = append([]ga.PortOverride(nil), g.PortOverrides...)
+		c.EndpointGroupConfigurations = append(c.EndpointGroupConfigurations, g)
+	}
 	return c
 }
 
@@ -415,12 +435,14 @@ func (s *Server) describeListener(form url.Values) (map[string]any, *apiError) {
 			for i, c := range l.CertificateIDs {
 				certs[i] = map[string]string{"Id": c, "Type": "Server"}
 			}
-			return map[string]any{
+			answer := map[string]any{
 				"ListenerId": l.ID, "AcceleratorId": l.AcceleratorID, "Name": l.Name, "Description": l.Description,
 				"State": string(s.state(l, now, true)), "CreateTime": strconv.FormatInt(l.CreateTime.UnixMilli(), 10),
 				"Protocol": l.Protocol, "ClientAffinity": l.ClientAffinity, "ProxyProtocol": l.ProxyProtocol,
 				"PortRanges": ranges, "Certificates": certs,
-			}, nil
+			}
+			describeNewer(answer, &l.Listener)
+			return answer, nil
 		}
 	}
 	return nil, fail(ga.ErrNotExistListener, "The listener does not exist.")
@@ -548,6 +570,7 @@ type request struct {
 	acceleratorID, token, name, protocol string
 	ranges                               []ga.PortRange
 	certificateIDs                       []string
+	newer                                *newer
 }
 
 var (
@@ -655,6 +678,11 @@ func parseRequest(form url.Values) (*request, *apiError) {
 	if req.protocol == "https" && len(req.certificateIDs) == 0 {
 		return nil, fail(ga.ErrMissingParameter, "Certificates is mandatory for https listeners.")
 	}
+	n, e := parseNewer(form, req.protocol, req.ranges)
+	if e != nil {
+		return nil, e
+	}
+	req.newer = n
 	return req, nil
 }
 
@@ -775,8 +803,16 @@ func (s *Server) apply(req *request, form url.Values) (string, *apiError) {
 		ProxyProtocol:  form.Get("ProxyProtocol") == "true",
 		PortRanges:     req.ranges,
 		CertificateIDs: req.certificateIDs,
-		CreateTime:     now,
-		State:          ga.ListenerStateInit,
+
+		Type:                        req.newer.typ,
+		SecurityPolicyID:            req.newer.securityPolicy,
+		XForwardedForConfig:         req.newer.xff,
+		IdleTimeout:                 req.newer.idleTimeout,
+		RequestTimeout:              req.newer.requestTimeout,
+		HTTPVersion:                 req.newer.httpVersion,
+		EndpointGroupConfigurations: req.newer.groups,
+		CreateTime:                  now,
+		State:                       ga.ListenerStateInit,
 	}, neverActive: s.neverActive}
 	a.listeners = append(a.listeners, l)
 	a.busyUntil = now.Add(s.busyWindow)

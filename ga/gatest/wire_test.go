@@ -64,8 +64,18 @@ func TestAnswersHaveTheDocumentedShape(t *testing.T) {
 	_, err = c.DescribeListener(ctx, &ga.DescribeListenerRequest{ListenerID: created.ListenerID})
 	require.NoError(t, err)
 	m, names := keys(t, rec.body)
-	assert.Equal(t, []string{"AcceleratorId", "Certificates", "ClientAffinity", "CreateTime", "Description", "ListenerId", "Name",
-		"PortRanges", "Protocol", "ProxyProtocol", "RequestId", "State"}, names)
+	// The wire-facts example's fields, and the newer ones it names
+	// ("Type, SecurityPolicyId, XForwardedForConfig{...}, IdleTimeout,
+	// RequestTimeout, HttpVersion"), the way the ga-20191120 answer names
+	// them; SecurityPolicyId only when set (no documented default).
+	assert.Equal(t, []string{"AcceleratorId", "Certificates", "ClientAffinity", "CreateTime", "Description", "HttpVersion", "IdleTimeout",
+		"ListenerId", "Name", "PortRanges", "Protocol", "ProxyProtocol", "RequestId", "RequestTimeout", "State", "Type", "XForwardedForConfig"}, names)
+	assert.Equal(t, map[string]any{"XForwardedForGaIdEnabled": false, "XForwardedForGaApEnabled": false, "XForwardedForProtoEnabled": false,
+		"XForwardedForPortEnabled": false, "XRealIpEnabled": false}, m["XForwardedForConfig"])
+	assert.Equal(t, 15.0, m["IdleTimeout"], "the documented default for HTTPS")
+	assert.Equal(t, 60.0, m["RequestTimeout"])
+	assert.Equal(t, "http2", m["HttpVersion"])
+	assert.Equal(t, "Standard", m["Type"])
 	assert.IsType(t, "", m["CreateTime"], "epoch milliseconds as a string")
 	assert.Equal(t, map[string]any{"FromPort": 443.0, "ToPort": 443.0}, m["PortRanges"].([]any)[0])
 	assert.Equal(t, map[string]any{"Id": "449-cn-hangzhou", "Type": "Server"}, m["Certificates"].([]any)[0])
