@@ -1,7 +1,7 @@
 // Package ga creates listeners on Alibaba Cloud Global Accelerator with the
 // CreateListener API (version 2019-11-20).
 //
-//	c, err := ga.NewClient() // ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET
+//	c, err := ga.NewClient() // credentials: signing.NewAlibabaDefaultCredentials
 //	resp, err := c.CreateListener(ctx, &ga.CreateListenerRequest{
 //		AcceleratorID: "ga-bp1odcab8tmno0hdq",
 //		PortRanges:    []ga.PortRange{{FromPort: 80, ToPort: 80}},
@@ -10,16 +10,29 @@
 // # Authentication
 //
 // Requests are signed with Alibaba Cloud RPC signature 1.0 (package
-// signing). Credentials come from [WithCredentials] or, by default, the
-// ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and
-// ALIBABA_CLOUD_SECURITY_TOKEN environment variables, read before every
-// attempt.
+// signing), or with signature V3 (ACS3-HMAC-SHA256) given
+// [WithSignatureV3]. Credentials come from [WithCredentials] or, by
+// default, Alibaba Cloud's default chain (signing.NewAlibabaDefaultCredentials:
+// the ALIBABA_CLOUD_* variables, OIDC, the CLI's and SDKs' files, the ECS
+// instance role, a credentials URI), asked before every attempt.
+//
+// # Fields
+//
+// [CreateListenerRequest] has the seed page's fields and those the API has
+// gained since: Type, SecurityPolicyID, XForwardedForConfig, IdleTimeout,
+// RequestTimeout, HTTPVersion and EndpointGroupConfigurations (endpoint
+// groups with their endpoints, port overrides and health checks, created
+// with the listener). Enumerations are types with Values(); zero values are
+// not sent; Weight is a *int because 0 is a weight. [Client.DescribeListener]
+// reports the newer fields too.
 //
 // # Validation
 //
-// [CreateListenerRequest.Validate] checks every rule of the API page before
-// anything is sent and reports all violations at once in a
-// [*ValidationError], each naming its field and documented [ErrorCode].
+// [CreateListenerRequest.Validate] checks every rule of the API page (and of
+// the API reference, for the newer fields) before anything is sent and
+// reports all violations at once in a [*ValidationError], each naming its
+// field and documented [ErrorCode]. What the documentation says the service
+// ignores is sent, and listed by [CreateListenerRequest.Warnings].
 //
 // # Errors
 //
@@ -36,7 +49,7 @@
 // default, exponential backoff with jitter, Retry-After honoured) on
 // connection failures, HTTP 5xx and 429, Throttling* (whatever the HTTP
 // status, 200 included) and ServiceUnavailable, and on nothing else. Each
-// retry is the SDK's own attempt, with a new SignatureNonce: nothing below
+// retry is the SDK's own attempt, with a new signature nonce: nothing below
 // the SDK re-sends (not HTTP/2 after a stream reset, not a redirect, which
 // is never followed). A call that fails reports its token in
 // OperationError.IdempotencyToken: send the request again with that

@@ -54,6 +54,11 @@ func TestDescribeListener_DecodesTheWireLeniently(t *testing.T) {
 			assert.Equal(t, "DescribeListener", form.Get("Action"))
 			assert.Equal(t, "lsr-bp1bpn0kn908w4nbw0000", form.Get("ListenerId"))
 			assert.Equal(t, "cn-hangzhou", form.Get("RegionId"))
+			if name == "other spellings" { // newer fields: read (fields_test.go has them all), then set aside
+				assert.Equal(t, ga.ListenerTypeStandard, d.Type)
+				assert.Equal(t, &ga.XForwardedForConfig{XRealIpEnabled: true}, d.XForwardedForConfig)
+				d.Type, d.XForwardedForConfig = "", nil
+			}
 			assert.Equal(t, ga.DescribeListenerResponse{
 				RequestID: "6FEA0CF3-D3B9-43E5-A304-D217037876A8", ListenerID: "lsr-bp1bpn0kn908w4nbw0000",
 				AcceleratorID: "ga-bp1odcab8tmno0hdq0000", Name: "web", State: ga.ListenerStateActive,

@@ -4,9 +4,12 @@
 //
 // # Behaviour
 //
-// The fake verifies the signature (query or form body, GET or POST), the
-// Timestamp (15 minutes of skew), nonce reuse, Action and Version; it
-// applies the API page's rules itself, and what only the service knows:
+// The fake verifies either signature: RPC 1.0 (query or form body, GET or
+// POST) and V3 (ACS3-HMAC-SHA256: the Authorization header, the signed
+// headers and the body's SHA-256); the time (15 minutes of skew), nonce
+// reuse, Action and Version. It applies the API page's rules itself, and
+// the API reference's for the newer fields (reporting their documented
+// defaults in DescribeListener), and what only the service knows:
 // unknown or inactive accelerators, the listener quota, port conflicts with
 // existing listeners (tcp, http and https share ports; udp is separate), one
 // listener of more than 300 ports per protocol, and ClientToken idempotency.
