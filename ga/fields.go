@@ -269,9 +269,11 @@ func idleTimeoutRange(p Protocol) (lo, hi int) {
 // given the benefit of the doubt by the callers.
 func isWeb(p Protocol) bool { return p == ProtocolHTTP || p == ProtocolHTTPS }
 
-func checkEnum[T ~string](v *validate.Collector, field string, value T, values []T) {
-	if value != "" && !slices.Contains(values, value) {
-		v.Add(field, ErrInvalidParameter, "must be one of %v, got %q", values, value)
+// checkEnum refuses a value outside its type's Values (asked only for a
+// value that is set: an unset field costs nothing).
+func checkEnum[T ~string](v *validate.Collector, field string, value T, values func(T) []T) {
+	if value != "" && !slices.Contains(values(value), value) {
+		v.Add(field, ErrInvalidParameter, "must be one of %v, got %q", values(value), value)
 	}
 }
 
@@ -285,12 +287,12 @@ func checkRange(v *validate.Collector, field string, value, lo, hi int) {
 func (r *CreateListenerRequest) validateNewerFields(v *validate.Collector) {
 	p := r.Protocol
 	known := p != ""
-	checkEnum(v, "Type", r.Type, r.Type.Values())
-	checkEnum(v, "SecurityPolicyID", r.SecurityPolicyID, r.SecurityPolicyID.Values())
+	checkEnum(v, "Type", r.Type, ListenerType.Values)
+	checkEnum(v, "SecurityPolicyID", r.SecurityPolicyID, SecurityPolicyID.Values)
 	if r.SecurityPolicyID != "" && known && p != ProtocolHTTPS {
 		v.Add("SecurityPolicyID", ErrInvalidParameter, "only https listeners take a security policy, not %s", p)
 	}
-	checkEnum(v, "HTTPVersion", r.HTTPVersion, r.HTTPVersion.Values())
+	checkEnum(v, "HTTPVersion", r.HTTPVersion, HTTPVersion.Values)
 	if r.HTTPVersion != "" && known && p != ProtocolHTTPS {
 		v.Add("HTTPVersion", ErrInvalidParameter, "only https listeners take an HTTP version, not %s", p)
 	}
@@ -329,11 +331,11 @@ func (r *CreateListenerRequest) validateGroup(v *validate.Collector, i int, g *E
 	if strings.Contains(g.EndpointGroupDescription, "http://") || strings.Contains(g.EndpointGroupDescription, "https://") {
 		v.Add(field("EndpointGroupDescription"), ErrInvalidParameter, `may not contain "http://" or "https://"`)
 	}
-	checkEnum(v, field("EndpointGroupType"), g.EndpointGroupType, g.EndpointGroupType.Values())
+	checkEnum(v, field("EndpointGroupType"), g.EndpointGroupType, EndpointGroupType.Values)
 	if g.EndpointGroupType == EndpointGroupTypeVirtual && known && !isWeb(p) {
 		v.Add(field("EndpointGroupType"), ErrInvalidParameter, "virtual endpoint groups are for http and https listeners, not %s", p)
 	}
-	checkEnum(v, field("EndpointRequestProtocol"), g.EndpointRequestProtocol, g.EndpointRequestProtocol.Values())
+	checkEnum(v, field("EndpointRequestProtocol"), g.EndpointRequestProtocol, EndpointRequestProtocol.Values)
 	switch {
 	case g.EndpointRequestProtocol == "":
 	case known && !isWeb(p):
@@ -341,14 +343,14 @@ func (r *CreateListenerRequest) validateGroup(v *validate.Collector, i int, g *E
 	case p == ProtocolHTTP && g.EndpointRequestProtocol != EndpointRequestProtocolHTTP:
 		v.Add(field("EndpointRequestProtocol"), ErrInvalidParameter, "an http listener speaks HTTP to its endpoints, got %q", g.EndpointRequestProtocol)
 	}
-	checkEnum(v, field("EndpointProtocolVersion"), g.EndpointProtocolVersion, g.EndpointProtocolVersion.Values())
+	checkEnum(v, field("EndpointProtocolVersion"), g.EndpointProtocolVersion, EndpointProtocolVersion.Values)
 	if g.EndpointProtocolVersion != "" && g.EndpointRequestProtocol != EndpointRequestProtocolHTTPS {
 		v.Add(field("EndpointProtocolVersion"), ErrInvalidParameter, "is for an EndpointRequestProtocol of HTTPS")
 	}
 	if g.HealthCheckPort != 0 {
 		checkRange(v, field("HealthCheckPort"), g.HealthCheckPort, 1, maxTCPPort)
 	}
-	checkEnum(v, field("HealthCheckProtocol"), g.HealthCheckProtocol, g.HealthCheckProtocol.Values())
+	checkEnum(v, field("HealthCheckProtocol"), g.HealthCheckProtocol, HealthCheckProtocol.Values)
 	if g.ThresholdCount != 0 {
 		checkRange(v, field("ThresholdCount"), g.ThresholdCount, 2, 10)
 	}
@@ -368,7 +370,7 @@ func (r *CreateListenerRequest) validateGroup(v *validate.Collector, i int, g *E
 		if e.Type == "" {
 			v.Add(ef("Type"), ErrMissingParameter, "is required")
 		}
-		checkEnum(v, ef("Type"), e.Type, e.Type.Values())
+		checkEnum(v, ef("Type"), e.Type, EndpointType.Values)
 		if e.Weight == nil {
 			v.Add(ef("Weight"), ErrMissingParameter, "is required (0..255)")
 		} else {
