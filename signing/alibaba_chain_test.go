@@ -697,3 +697,23 @@ func TestChains_PrintNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// Instance metadata never goes through a proxy (only the instance reaches
+// it); STS does, as the proxy variables say.
+func TestChains_ProxyForSTSNeverForMetadata(t *testing.T) {
+	t.Setenv("HTTPS_PROXY", "http://proxy.example:3128")
+	t.Setenv("HTTP_PROXY", "http://proxy.example:3128")
+	t.Setenv("NO_PROXY", "")
+	for _, chain := range []*signing.Chain{signing.NewAlibabaDefaultCredentials(), signing.NewTencentDefaultCredentials()} {
+		for _, metadata := range []string{signing.AlibabaMetadataEndpoint, signing.TencentMetadataEndpoint} {
+			proxy, err := chain.ProxyFor(metadata + "/latest/meta-data/")
+			require.NoError(t, err)
+			if (chain.String() == signing.NewAlibabaDefaultCredentials().String()) == (metadata == signing.AlibabaMetadataEndpoint) {
+				assert.Empty(t, proxy, "%s: %s", chain, metadata)
+			}
+		}
+		proxy, err := chain.ProxyFor(signing.AlibabaSTSEndpoint + "/")
+		require.NoError(t, err)
+		assert.Equal(t, "http://proxy.example:3128", proxy)
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/net/http/httpproxy"
 )
 
 // Defaults of the credential chains.
@@ -177,20 +179,31 @@ func newChain(name string, margin time.Duration, env link, links []link, default
 	if cfg.logger == nil {
 		cfg.logger = slog.Default()
 	}
-	cfg.httpClient = noRedirects(cfg.httpClient)
+	cfg.httpClient = noRedirects(cfg.httpClient, cfg.metadataURL)
 	return &Chain{name: name, cfg: cfg, env: env, links: links, margin: margin, walking: make(chan struct{}, 1)}
 }
 
-// noRedirects returns a copy of hc (or of a default client that ignores
-// proxy variables: instance metadata must never go through a proxy) that
-// does not follow redirects.
-func noRedirects(hc *http.Client) *http.Client {
+// noRedirects returns a copy of hc, or of a default client, that does not
+// follow redirects. The default client honours the proxy variables
+// (HTTPS_PROXY...) for STS and credentials URIs but never for instance
+// metadata, which only the instance itself can reach.
+func noRedirects(hc *http.Client, metadataURL string) *http.Client {
 	var c http.Client
 	if hc != nil {
 		c = *hc
 	} else {
+		metadataHost := ""
+		if u, err := url.Parse(metadataURL); err == nil {
+			metadataHost = u.Host
+		}
+		proxy := httpproxy.FromEnvironment().ProxyFunc() // read when the chain is made, like net/http's once per process
 		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.Proxy = nil
+		t.Proxy = func(r *http.Request) (*url.URL, error) {
+			if r.URL.Host == metadataHost {
+				return nil, nil
+			}
+			return proxy(r.URL)
+		}
 		c.Transport = t
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
