@@ -186,15 +186,7 @@ func alibabaSTSCall(ctx context.Context, cfg *chainConfig, stsRegion, action, wh
 		return found{}, broken(where, "answered HTTP %d %s: %s", a.status, serviceText(out.Code, secrets...), serviceText(out.Message, secrets...))
 	}
 	c := out.Credentials
-	creds, err := temporary(c.AccessKeyId, c.AccessKeySecret, c.SecurityToken)
-	if err != nil {
-		return found{}, broken(where, "%v", err)
-	}
-	expires, err := expiryAfter(cfg.now(), c.Expiration, 0)
-	if err != nil {
-		return found{}, broken(where, "%v", err)
-	}
-	return found{creds: creds, source: where, expires: expires}, nil
+	return temporaryFound(cfg, where, c.AccessKeyId, c.AccessKeySecret, c.SecurityToken, c.Expiration, 0)
 }
 
 // alibabaCLIProfile is one profile of ~/.aliyun/config.json, with the CLI's
@@ -406,8 +398,13 @@ func alibabaECSRole(ctx context.Context, cfg *chainConfig, role string, configur
 			return found{}, absent(where, "this instance has no RAM role attached")
 		}
 	}
-	where += " role " + strconv.Quote(role)
-	a, err = cfg.send(ctx, cfg.metadataTimeout, http.MethodGet, base+credentialsPath+url.PathEscape(role), header, "")
+	return alibabaGetCredentials(ctx, cfg, where+" role "+strconv.Quote(role), cfg.metadataTimeout, base+credentialsPath+url.PathEscape(role), header)
+}
+
+// alibabaGetCredentials reads the answer ECS role credentials and a
+// credentials URI share: {"Code":"Success","AccessKeyId",...,"Expiration"}.
+func alibabaGetCredentials(ctx context.Context, cfg *chainConfig, where string, timeout time.Duration, rawURL string, header http.Header) (found, error) {
+	a, err := cfg.send(ctx, timeout, http.MethodGet, rawURL, header, "")
 	if err != nil {
 		return found{}, broken(where, "%v", err)
 	}
@@ -423,28 +420,7 @@ func alibabaCredentialsURI(ctx context.Context, cfg *chainConfig) (found, error)
 	if raw == "" {
 		return found{}, absent("credentials URI", AlibabaCredentialsURIEnv+" not set")
 	}
-	where := AlibabaCredentialsURIEnv + " " + redactedURL(raw)
-	a, err := cfg.send(ctx, DefaultSTSTimeout, http.MethodGet, raw, nil, "")
-	if err != nil {
-		return found{}, broken(where, "%v", err)
-	}
-	var out struct{ Code, AccessKeyId, AccessKeySecret, SecurityToken, Expiration string }
-	if err := json.Unmarshal(a.body, &out); err != nil || a.status != http.StatusOK || out.Code != "Success" {
-		return found{}, broken(where, "answered HTTP %d, Code %q", a.status, serviceText(out.Code))
-	}
-	return temporaryFound(cfg, where, out.AccessKeyId, out.AccessKeySecret, out.SecurityToken, out.Expiration, 0)
-}
-
-func temporaryFound(cfg *chainConfig, where, id, secret, token, expiration string, expiredUnix int64) (found, error) {
-	creds, err := temporary(id, secret, token)
-	if err != nil {
-		return found{}, broken(where, "%v", err)
-	}
-	expires, err := expiryAfter(cfg.now(), expiration, expiredUnix)
-	if err != nil {
-		return found{}, broken(where, "%v", err)
-	}
-	return found{creds: creds, source: where, expires: expires}, nil
+	return alibabaGetCredentials(ctx, cfg, AlibabaCredentialsURIEnv+" "+redactedURL(raw), DefaultSTSTimeout, raw, nil)
 }
 
 // redactedURL is a URL without its query and user info, which may hold
@@ -456,13 +432,6 @@ func redactedURL(raw string) string {
 	}
 	u.User, u.RawQuery, u.Fragment = nil, "", ""
 	return u.String()
-}
-
-func sessionName(name string) string {
-	if name != "" {
-		return name
-	}
-	return "listenerkit-go-" + strconv.FormatInt(time.Now().Unix(), 10)
 }
 
 func randomHex() string {

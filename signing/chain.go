@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -524,4 +525,25 @@ func temporary(id, secret, token string) (Credentials, error) {
 		return c, errors.New("the answer has no security token")
 	}
 	return c, nil
+}
+
+// temporaryFound checks temporary credentials and their expiry.
+func temporaryFound(cfg *chainConfig, where, id, secret, token, expiration string, expiredUnix int64) (found, error) {
+	creds, err := temporary(id, secret, token)
+	if err != nil {
+		return found{}, broken(where, "%v", err)
+	}
+	expires, err := expiryAfter(cfg.now(), expiration, expiredUnix)
+	if err != nil {
+		return found{}, broken(where, "%v", err)
+	}
+	return found{creds: creds, source: where, expires: expires}, nil
+}
+
+// sessionName is the role session name given, or one naming this SDK.
+func sessionName(name string) string {
+	if name != "" {
+		return name
+	}
+	return "listenerkit-go-" + strconv.FormatInt(time.Now().Unix(), 10)
 }
