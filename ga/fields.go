@@ -71,19 +71,20 @@ func (HTTPVersion) Values() []HTTPVersion {
 }
 
 // XForwardedForConfig says which headers an http or https listener adds to
-// requests, each a switch named as on the wire (all off by default).
+// requests, each a switch named as on the wire (all off by default). A
+// non-nil XForwardedForConfig sends all five, as set.
 type XForwardedForConfig struct {
 	// XForwardedForGaIdEnabled adds GA-ID, the accelerator's id.
-	XForwardedForGaIdEnabled bool `url:"XForwardedForGaIdEnabled,omitempty"`
+	XForwardedForGaIdEnabled bool `url:"XForwardedForGaIdEnabled"`
 	// XForwardedForGaApEnabled adds GA-AP, the acceleration region.
-	XForwardedForGaApEnabled bool `url:"XForwardedForGaApEnabled,omitempty"`
+	XForwardedForGaApEnabled bool `url:"XForwardedForGaApEnabled"`
 	// XForwardedForProtoEnabled adds GA-X-Forward-Proto, the listener's
 	// protocol.
-	XForwardedForProtoEnabled bool `url:"XForwardedForProtoEnabled,omitempty"`
+	XForwardedForProtoEnabled bool `url:"XForwardedForProtoEnabled"`
 	// XForwardedForPortEnabled adds GA-X-Forward-Port, the listener's port.
-	XForwardedForPortEnabled bool `url:"XForwardedForPortEnabled,omitempty"`
+	XForwardedForPortEnabled bool `url:"XForwardedForPortEnabled"`
 	// XRealIpEnabled adds X-Real-IP, the client's address.
-	XRealIpEnabled bool `url:"XRealIpEnabled,omitempty"`
+	XRealIpEnabled bool `url:"XRealIpEnabled"`
 }
 
 // EndpointGroupType is the type of an endpoint group created with the

@@ -2,6 +2,7 @@ package ga
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-querystring/query"
@@ -85,4 +86,23 @@ func TestEveryNewerFieldIsValidAndSent(t *testing.T) {
 		assert.Equal(t, want, p.Get(name), name)
 	}
 	assert.Empty(t, p.Get("EndpointGroupConfigurations.2.EnableClientIPPreservationToa"), "false switches are the default: not sent")
+
+	// A non-nil XForwardedForConfig sends its five switches as set; nil
+	// sends none.
+	r.XForwardedForConfig = &XForwardedForConfig{XRealIpEnabled: true}
+	p, err = r.params("tok")
+	require.NoError(t, err)
+	var xff []string
+	for _, kv := range p {
+		if strings.HasPrefix(kv.Name, "XForwardedForConfig.") {
+			xff = append(xff, kv.Name+"="+kv.Value)
+		}
+	}
+	assert.Equal(t, []string{"XForwardedForConfig.XForwardedForGaApEnabled=false", "XForwardedForConfig.XForwardedForGaIdEnabled=false",
+		"XForwardedForConfig.XForwardedForPortEnabled=false", "XForwardedForConfig.XForwardedForProtoEnabled=false",
+		"XForwardedForConfig.XRealIpEnabled=true"}, xff)
+	r.XForwardedForConfig = nil
+	p, err = r.params("tok")
+	require.NoError(t, err)
+	assert.Empty(t, p.Get("XForwardedForConfig.XRealIpEnabled"))
 }

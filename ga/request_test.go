@@ -285,6 +285,9 @@ func newerFieldCases() []struct {
 		{"XForwardedForConfig on http", both(asHTTP, func(r *ga.CreateListenerRequest) {
 			r.XForwardedForConfig = &ga.XForwardedForConfig{XRealIpEnabled: true, XForwardedForPortEnabled: true}
 		}), "", ""},
+		{"XForwardedForConfig all off on tcp (sent as five false)", func(r *ga.CreateListenerRequest) {
+			r.Protocol, r.XForwardedForConfig = ga.ProtocolTCP, &ga.XForwardedForConfig{}
+		}, "XForwardedForConfig", ga.ErrInvalidParameter},
 		{"XForwardedForConfig on udp", func(r *ga.CreateListenerRequest) {
 			r.Protocol, r.XForwardedForConfig = ga.ProtocolUDP, &ga.XForwardedForConfig{XForwardedForGaIdEnabled: true}
 		}, "XForwardedForConfig", ga.ErrInvalidParameter},

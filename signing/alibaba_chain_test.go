@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -614,11 +615,18 @@ func TestChains_WarnOnFilesOthersCanRead(t *testing.T) {
 	assert.NotContains(t, w.log.String(), "readable by others", "0600 is quiet")
 
 	require.NoError(t, os.Chmod(path, 0o644))
-	_, err = retrieve(t, w.alibaba())
+	chain := w.alibaba()
+	_, err = retrieve(t, chain)
 	require.NoError(t, err)
 	assert.Contains(t, w.log.String(), "readable by others")
 	assert.Contains(t, w.log.String(), path)
 	assert.NotContains(t, w.log.String(), "perm-secret")
+
+	// Once per chain and file, not at every reread.
+	w.clock.Advance(signing.FileRereadInterval)
+	_, err = retrieve(t, chain)
+	require.NoError(t, err)
+	assert.Equal(t, 1, strings.Count(w.log.String(), "readable by others"))
 }
 
 func TestChains_NoSecretInAnyErrorFromAHostileSTS(t *testing.T) {
@@ -631,17 +639,21 @@ func TestChains_NoSecretInAnyErrorFromAHostileSTS(t *testing.T) {
 		for k, v := range r.Form {
 			echo = append(echo, k+"="+v[0])
 		}
-		msg := strings.Join(echo, " ")
+		msg := "encoded: " + url.QueryEscape(r.FormValue("OIDCToken")) + " " +
+			string(signing.AppendPercentEncoded(nil, r.FormValue("OIDCToken"))) + " " + strings.Join(echo, " ")
 		rw.WriteHeader(http.StatusBadRequest)
 		fmt.Fprintf(rw, `{"Code":"Bad %s","Message":%q}`, r.FormValue("OIDCToken"), msg)
 	}))
 	defer srv.Close()
 	t.Setenv(signing.AlibabaRoleArnEnv, "r")
 	t.Setenv(signing.AlibabaOIDCProviderArnEnv, "p")
-	t.Setenv(signing.AlibabaOIDCTokenFileEnv, w.file("token", "super-secret-oidc-token"))
+	t.Setenv(signing.AlibabaOIDCTokenFileEnv, w.file("token", "super-secret/oidc+token=x"))
 	_, err := retrieve(t, w.alibaba(signing.WithSTSEndpoint(srv.URL)))
 	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "super-secret-oidc-token")
+	for _, spelling := range []string{"super-secret", "oidc+token", "oidc%2Btoken", "secret%2Foidc"} {
+		assert.NotContains(t, err.Error(), spelling)
+	}
+	assert.Contains(t, err.Error(), "encoded: REDACTED REDACTED", "the echo reached the error, redacted")
 	assert.Contains(t, err.Error(), "REDACTED")
 
 	w.file(".alibabacloud/credentials", "[default]\ntype=ram_role_arn\naccess_key_id=LTAI-src\naccess_key_secret=source-secret-value\nrole_arn=r\n")

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -90,6 +91,13 @@ type chainConfig struct {
 	httpClient      *http.Client
 	logger          *slog.Logger
 	now             func() time.Time // a test's clock
+	warned          *sync.Map        // files already warned about: once per chain, not at every reread
+}
+
+// firstWarning says whether path has not been warned about yet.
+func (c *chainConfig) firstWarning(path string) bool {
+	_, seen := c.warned.LoadOrStore(path, true)
+	return !seen
 }
 
 // Chain is a vendor's default credentials chain: a list of sources tried in
@@ -162,7 +170,7 @@ func (c *cachedCredentials) validAt(now time.Time) bool {
 }
 
 func newChain(name string, margin time.Duration, env link, links []link, defaultMetadata string, opts []ChainOption) *Chain {
-	cfg := chainConfig{metadataTimeout: DefaultMetadataTimeout, now: time.Now}
+	cfg := chainConfig{metadataTimeout: DefaultMetadataTimeout, now: time.Now, warned: &sync.Map{}}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -422,7 +430,7 @@ func (c *chainConfig) readFile(ctx context.Context, variable, rel string) (data 
 		return nil, path, broken(path, "%v", err)
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 && c.firstWarning(path) {
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "signing: a credentials file is readable by others than its owner; chmod 600 it",
 			slog.String("file", path), slog.String("mode", fi.Mode().Perm().String()))
 	}
@@ -483,8 +491,12 @@ func (c *chainConfig) send(ctx context.Context, timeout time.Duration, method, r
 // quoted, at most 200 bytes.
 func serviceText(s string, secrets ...string) string {
 	for _, secret := range secrets {
-		if len(secret) >= 4 {
-			s = strings.ReplaceAll(s, secret, "REDACTED")
+		if len(secret) < 4 {
+			continue
+		}
+		// As sent (a form's RFC 3986 or a query's encoding) or as decoded.
+		for _, spelling := range []string{secret, string(AppendPercentEncoded(nil, secret)), url.QueryEscape(secret)} {
+			s = strings.ReplaceAll(s, spelling, "REDACTED")
 		}
 	}
 	if len(s) > 200 {
