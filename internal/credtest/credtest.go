@@ -24,14 +24,18 @@ var Variables = []string{
 	signing.TencentTKEWebIdentityTokenFileEnv, signing.TencentTKERoleArnEnv,
 }
 
-// Isolate clears every chain variable for t and returns options that point
-// a chain at home (a fresh temporary directory) and at a metadata address
-// nothing listens on.
+// Isolate clears every chain variable for t, makes a fresh temporary
+// directory the home directory (HOME, USERPROFILE), and returns options
+// that point a chain at it and at a metadata address nothing listens on.
 func Isolate(t testing.TB) (opts []signing.ChainOption, home string) {
 	for _, v := range Variables {
 		t.Setenv(v, "")
 	}
 	home = t.TempDir()
+	// Default chains made inside the code under test (ga.NewClient()) find
+	// the home directory themselves: this machine's must not be it.
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
 	return []signing.ChainOption{
 		signing.WithHomeDir(home),
 		signing.WithMetadataEndpoint(ClosedAddress(t)),
