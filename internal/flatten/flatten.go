@@ -275,7 +275,9 @@ func (p *plan) count(v reflect.Value) int {
 		if f.kind == kindList {
 			n += v.Field(f.index).Len() * len(f.list.elem.fields)
 		} else if f.kind == kindDotted {
-			n += len(f.sub.fields)
+			if !v.Field(f.index).Field(0).IsNil() {
+				n += len(f.sub.fields)
+			}
 		} else {
 			n++
 		}
