@@ -729,3 +729,28 @@ func TestChains_ProxyForSTSNeverForMetadata(t *testing.T) {
 		assert.Equal(t, "http://proxy.example:3128", proxy)
 	}
 }
+
+// 64 callers with no source anywhere share one failed walk instead of
+// each probing the silent metadata address in turn.
+func TestChains_CallersWaitingForAFailedWalkShareItsError(t *testing.T) {
+	w := isolate(t)
+	chain := w.alibaba(signing.WithMetadataEndpoint(silentAddress(t)), signing.WithMetadataTimeout(300*time.Millisecond))
+	start := time.Now()
+	errs := make(chan error, 64)
+	for range 64 {
+		go func() {
+			_, err := chain.Retrieve(context.Background())
+			errs <- err
+		}()
+	}
+	for range 64 {
+		var none *signing.NoCredentialsError
+		require.ErrorAs(t, <-errs, &none)
+	}
+	assert.Less(t, time.Since(start), 3*time.Second, "64 walks in turn would take 64 × 300 ms")
+
+	// A call after the failure walks again (a source may have appeared).
+	t.Setenv(signing.AlibabaCredentialsURIEnv, "http://127.0.0.1:1/creds")
+	_, err := retrieve(t, chain)
+	requireSourceError(t, err, signing.AlibabaCredentialsURIEnv)
+}

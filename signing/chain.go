@@ -120,8 +120,9 @@ func (c *chainConfig) firstWarning(path string) bool {
 //   - long-lived keys read from a file are FileRereadInterval old;
 //   - the previous walk failed (the next Retrieve walks again).
 //
-// One caller walks at a time; the others wait for it, or, while the
-// previous temporary credentials are still valid, use those. A walk that
+// One caller walks at a time; the others wait for it and share its answer
+// (its credentials, or its error when it failed), or, while the previous
+// temporary credentials are still valid, use those. A walk that
 // fails while they are valid keeps them (a warning is logged, and the next
 // walk is not tried for 10 seconds); once they expire, its error is
 // returned.
@@ -144,6 +145,16 @@ type Chain struct {
 	margin  time.Duration
 	walking chan struct{} // a one-slot lock: whoever holds it walks
 	state   atomic.Pointer[cachedCredentials]
+	// walks counts finished walks; failed holds the last one's error if it
+	// failed, so that callers who waited for it share its answer instead
+	// of each walking again.
+	walks  atomic.Uint64
+	failed atomic.Pointer[walkFailure]
+}
+
+type walkFailure struct {
+	walk uint64
+	err  error
 }
 
 // link is one source of a chain. find returns *absentError when the source
@@ -246,6 +257,7 @@ func (c *Chain) Retrieve(ctx context.Context) (Credentials, error) {
 	}
 	// Someone must walk. While the old credentials are valid, a caller that
 	// finds another walking uses them instead of waiting.
+	seen := c.walks.Load()
 	select {
 	case c.walking <- struct{}{}:
 	default:
@@ -263,8 +275,17 @@ func (c *Chain) Retrieve(ctx context.Context) (Credentials, error) {
 	if s = c.state.Load(); s != nil && now.Before(s.refreshAt) {
 		return s.creds, nil // refreshed while this caller waited
 	}
+	if fail := c.failed.Load(); fail != nil && fail.walk != seen && fail.walk == c.walks.Load() {
+		return Credentials{}, fail.err // the walk this caller waited for failed: its answer is this caller's too
+	}
 	f, err = c.walk(ctx, absent)
 	now = c.cfg.now()
+	walk := c.walks.Add(1)
+	if err != nil {
+		c.failed.Store(&walkFailure{walk: walk, err: err})
+	} else {
+		c.failed.Store(nil)
+	}
 	if err != nil {
 		if s != nil && s.validAt(now) {
 			c.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "signing: refreshing credentials failed; the previous ones are used until they expire",
