@@ -143,26 +143,6 @@ func readings[T string | []byte](b T, i int, out *[10]reading) []reading {
 	return out[:n]
 }
 
-// decodeUnit reads one character at b[i]: a JSON escape (\/, \\, \", or
-// \u00XX) and then any depth of percent-encoding on top of it (%2B, %252B,
-// \u00252B...). It returns the byte and the index after it; a plain byte
-// comes back as it is, with i+1.
-func decodeUnit[T string | []byte](b T, i int) (byte, int) {
-	c, next := jsonUnit(b, i)
-	for depth := 0; c == '%' && depth < 8; depth++ {
-		h1, n1 := jsonUnit(b, next)
-		if n1 > len(b) || !isHex(h1) {
-			break
-		}
-		h2, n2 := jsonUnit(b, n1)
-		if n2 > len(b) || !isHex(h2) {
-			break
-		}
-		c, next = unhex(h1)<<4|unhex(h2), n2
-	}
-	return c, next
-}
-
 // jsonUnit reads one byte at b[i], through a JSON escape if one starts
 // there. Past the end it returns 0 and len(b)+1.
 func jsonUnit[T string | []byte](b T, i int) (byte, int) {

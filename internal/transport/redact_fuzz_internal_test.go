@@ -44,10 +44,12 @@ func spell(s string, how []byte) string {
 // caller who unescapes and unquotes would see it.
 func decodeAll(text string) string {
 	var b strings.Builder
+	var buf [10]reading
 	for i := 0; i < len(text); {
-		c, next := decodeUnit(text, i)
-		b.WriteByte(c)
-		i = next
+		all := readings(text, i, &buf)
+		deepest := all[len(all)-1] // through every layer: what a caller who unescapes and unquotes sees
+		b.WriteByte(deepest.c)
+		i = deepest.next
 	}
 	return b.String()
 }
