@@ -20,6 +20,8 @@
 // This package holds only the module's [Version].
 package listenerkit
 
+//go:generate go run ./internal/gen
+
 // Version is this module's version. Both clients send it in their
 // User-Agent ("listenerkit-go/<Version> (<Go version>; <os>/<arch>)"),
 // which ga.WithUserAgent and bmlb.WithUserAgent extend with an
