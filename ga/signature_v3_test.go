@@ -15,6 +15,7 @@ import (
 
 	"github.com/listenerkit/listenerkit-go/ga"
 	"github.com/listenerkit/listenerkit-go/ga/gatest"
+	"github.com/listenerkit/listenerkit-go/internal/testhttp"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
 
@@ -95,7 +96,7 @@ func TestSignatureV3_RefusedWhenWrong(t *testing.T) {
 	}
 
 	// A body changed after signing is refused: the hash covers it.
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	hc := &http.Client{Transport: testhttp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(strings.NewReader(strings.Replace(string(body), "80", "81", 1)))
 		r.ContentLength = int64(len(body))
@@ -108,10 +109,6 @@ func TestSignatureV3_RefusedWhenWrong(t *testing.T) {
 	require.True(t, errors.As(err, &api))
 	assert.Equal(t, 0, srv.ListenerCount("ga-1"))
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // What the client signs verifies after the trip over the wire, with either
 // signature, whatever the request's text holds (every byte, escapes,

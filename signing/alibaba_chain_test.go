@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/listenerkit/listenerkit-go/internal/testhttp"
 	"github.com/listenerkit/listenerkit-go/signing"
 	"github.com/listenerkit/listenerkit-go/signing/signingtest"
 )
@@ -114,7 +115,7 @@ func TestAlibabaChain_2OIDCBroken(t *testing.T) {
 func TestAlibabaChain_2OIDCEndpointFromRegion(t *testing.T) {
 	w := isolate(t)
 	var hosts []string
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	hc := &http.Client{Transport: testhttp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 		hosts = append(hosts, r.URL.Host)
 		return nil, errors.New("not sent")
 	})}
@@ -134,10 +135,6 @@ func TestAlibabaChain_2OIDCEndpointFromRegion(t *testing.T) {
 		assert.Equal(t, []string{tc.host}, hosts)
 	}
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestAlibabaChain_3CLIConfigModes(t *testing.T) {
 	w := isolate(t)

@@ -1,10 +1,8 @@
 package bmlbtest_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"sort"
 	"testing"
@@ -15,20 +13,8 @@ import (
 
 	"github.com/listenerkit/listenerkit-go/bmlb"
 	"github.com/listenerkit/listenerkit-go/bmlb/bmlbtest"
+	"github.com/listenerkit/listenerkit-go/internal/testhttp"
 )
-
-type lastBody struct{ body []byte }
-
-func (l *lastBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := http.DefaultTransport.RoundTrip(r)
-	if err != nil {
-		return nil, err
-	}
-	l.body, _ = io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(l.body))
-	return resp, nil
-}
 
 func sortedKeys(m map[string]any) []string {
 	names := make([]string, 0, len(m))
@@ -46,7 +32,7 @@ func TestAnswersHaveTheDocumentedShape(t *testing.T) {
 	srv := bmlbtest.NewServer(bmlbtest.WithTaskDuration(0))
 	defer srv.Close()
 	srv.AddLoadBalancer("lb-1")
-	rec := &lastBody{}
+	rec := &testhttp.LastAnswer{}
 	c, err := bmlb.NewClient(bmlb.WithRegion("bj"), bmlb.WithEndpoint(srv.URL), bmlb.WithCredentials(srv.Credentials()),
 		bmlb.WithHTTPClient(&http.Client{Transport: rec}))
 	require.NoError(t, err)
@@ -57,13 +43,13 @@ func TestAnswersHaveTheDocumentedShape(t *testing.T) {
 	}}})
 	require.NoError(t, err)
 	var m map[string]any
-	require.NoError(t, json.Unmarshal(rec.body, &m))
+	require.NoError(t, json.Unmarshal(rec.Body(), &m))
 	assert.Equal(t, []string{"code", "codeDesc", "message", "requestId"}, sortedKeys(m), "the seed page's answer")
 
 	_, err = c.DescribeBmListeners(ctx, &bmlb.DescribeBmListenersRequest{LoadBalancerID: "lb-1"})
 	require.NoError(t, err)
 	m = nil
-	require.NoError(t, json.Unmarshal(rec.body, &m))
+	require.NoError(t, json.Unmarshal(rec.Body(), &m))
 	assert.Equal(t, []string{"code", "codeDesc", "listenerSet", "message", "totalCount"}, sortedKeys(m))
 	entry := m["listenerSet"].([]any)[0].(map[string]any)
 	assert.Equal(t, []string{"addTimestamp", "bandwidth", "customHealthSwitch", "healthNum", "healthRequest", "healthResponse",
@@ -78,7 +64,7 @@ func TestAnswersHaveTheDocumentedShape(t *testing.T) {
 	_, err = c.DescribeBmLoadBalancersTaskResult(ctx, created.TaskID)
 	require.NoError(t, err)
 	m = nil
-	require.NoError(t, json.Unmarshal(rec.body, &m))
+	require.NoError(t, json.Unmarshal(rec.Body(), &m))
 	assert.Equal(t, []string{"code", "codeDesc", "data", "message"}, sortedKeys(m))
 	assert.Equal(t, map[string]any{"status": 0.0}, m["data"])
 

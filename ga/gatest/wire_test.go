@@ -1,10 +1,8 @@
 package gatest_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"sort"
 	"testing"
@@ -15,21 +13,8 @@ import (
 
 	"github.com/listenerkit/listenerkit-go/ga"
 	"github.com/listenerkit/listenerkit-go/ga/gatest"
+	"github.com/listenerkit/listenerkit-go/internal/testhttp"
 )
-
-// lastBody keeps the raw body of the last answer.
-type lastBody struct{ body []byte }
-
-func (l *lastBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := http.DefaultTransport.RoundTrip(r)
-	if err != nil {
-		return nil, err
-	}
-	l.body, _ = io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(l.body))
-	return resp, nil
-}
 
 func keys(t *testing.T, body []byte) (map[string]any, []string) {
 	var m map[string]any
@@ -49,7 +34,7 @@ func TestAnswersHaveTheDocumentedShape(t *testing.T) {
 	srv := gatest.NewServer(gatest.WithActivationPolls(1))
 	defer srv.Close()
 	srv.AddAccelerator("ga-1")
-	rec := &lastBody{}
+	rec := &testhttp.LastAnswer{}
 	c, err := ga.NewClient(ga.WithEndpoint(srv.URL), ga.WithCredentials(srv.Credentials()), ga.WithHTTPClient(&http.Client{Transport: rec}))
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -58,12 +43,12 @@ func TestAnswersHaveTheDocumentedShape(t *testing.T) {
 		ClientAffinity: ga.ClientAffinitySourceIP, ProxyProtocol: true, Protocol: ga.ProtocolHTTPS,
 		PortRanges: []ga.PortRange{{FromPort: 443, ToPort: 443}}, Certificates: []ga.Certificate{{ID: "449-cn-hangzhou"}}})
 	require.NoError(t, err)
-	_, names := keys(t, rec.body)
+	_, names := keys(t, rec.Body())
 	assert.Equal(t, []string{"ListenerId", "RequestId"}, names, "the seed page's CreateListener answer")
 
 	_, err = c.DescribeListener(ctx, &ga.DescribeListenerRequest{ListenerID: created.ListenerID})
 	require.NoError(t, err)
-	m, names := keys(t, rec.body)
+	m, names := keys(t, rec.Body())
 	// The wire-facts example's fields, and the newer ones it names
 	// ("Type, SecurityPolicyId, XForwardedForConfig{...}, IdleTimeout,
 	// RequestTimeout, HttpVersion"), the way the ga-20191120 answer names
@@ -84,7 +69,7 @@ func TestAnswersHaveTheDocumentedShape(t *testing.T) {
 
 	_, err = c.DescribeAccelerator(ctx, &ga.DescribeAcceleratorRequest{AcceleratorID: "ga-1"})
 	require.NoError(t, err)
-	_, names = keys(t, rec.body)
+	_, names = keys(t, rec.Body())
 	assert.Subset(t, names, []string{"AcceleratorId", "RequestId", "State"})
 
 	// Every field of the create is kept, for tests to assert on.

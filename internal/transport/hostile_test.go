@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/listenerkit/listenerkit-go/internal/hostile"
+	"github.com/listenerkit/listenerkit-go/internal/testhttp"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
 
@@ -99,7 +100,7 @@ func TestTLSRecordErrorAfterTheRequestCountsAsSent(t *testing.T) {
 // transport) cannot prove a request unsent: its failures count as sent.
 func TestTransportThatDoesNotReportCountsAsSent(t *testing.T) {
 	var calls atomic.Int32
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	hc := &http.Client{Transport: testhttp.RoundTripFunc(func(r *http.Request) (*http.Response, error) {
 		calls.Add(1)
 		return nil, errors.New("dial tcp: connection refused")
 	})}
@@ -110,10 +111,6 @@ func TestTransportThatDoesNotReportCountsAsSent(t *testing.T) {
 	assert.Equal(t, int32(1), calls.Load())
 	assert.True(t, op.MayHaveApplied)
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // Redirects are never followed, whatever the status or target, and never
 // retried: the credentials and the body go nowhere else.
