@@ -31,6 +31,7 @@ import (
 
 	"github.com/listenerkit/listenerkit-go/bmlb"
 	"github.com/listenerkit/listenerkit-go/bmlb/bmlbtest"
+	"github.com/listenerkit/listenerkit-go/examples/internal/livecheck"
 	"github.com/listenerkit/listenerkit-go/signing"
 )
 
@@ -140,21 +141,11 @@ Exit status: 0 created (task accepted), 1 the service or the network failed,
 	if *live {
 		// Everything -live needs, listed at once: flags, and credentials
 		// from wherever the vendor's tools would find them.
-		var missing []string
-		if req.LoadBalancerID == "" {
-			missing = append(missing, "-load-balancer")
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-		_, err := credentials.Retrieve(ctx)
+		ready := livecheck.Ready(ctx, stderr, "bmlb-create-listeners", []string{livecheck.Flag("-load-balancer", req.LoadBalancerID)},
+			livecheck.Credentials{Label: "credentials", Provider: credentials})
 		cancel()
-		if err != nil {
-			missing = append(missing, "credentials: "+err.Error())
-		}
-		if len(missing) > 0 {
-			fmt.Fprintln(stderr, "bmlb-create-listeners -live needs these flags and credentials, which are missing:")
-			for _, m := range missing {
-				fmt.Fprintln(stderr, "  "+m)
-			}
+		if !ready {
 			return 2
 		}
 	}

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/listenerkit/listenerkit-go/examples/internal/livecheck"
 	"github.com/listenerkit/listenerkit-go/ga"
 	"github.com/listenerkit/listenerkit-go/ga/gatest"
 	"github.com/listenerkit/listenerkit-go/signing"
@@ -110,21 +111,11 @@ Exit status: 0 created, 1 the service or the network failed,
 	if *live {
 		// Everything -live needs, listed at once: flags, and credentials
 		// from wherever the vendor's tools would find them.
-		var missing []string
-		if req.AcceleratorID == "" {
-			missing = append(missing, "-accelerator")
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-		_, err := credentials.Retrieve(ctx)
+		ready := livecheck.Ready(ctx, stderr, "ga-create-listener", []string{livecheck.Flag("-accelerator", req.AcceleratorID)},
+			livecheck.Credentials{Label: "credentials", Provider: credentials})
 		cancel()
-		if err != nil {
-			missing = append(missing, "credentials: "+err.Error())
-		}
-		if len(missing) > 0 {
-			fmt.Fprintln(stderr, "ga-create-listener -live needs these flags and credentials, which are missing:")
-			for _, m := range missing {
-				fmt.Fprintln(stderr, "  "+m)
-			}
+		if !ready {
 			return 2
 		}
 	}

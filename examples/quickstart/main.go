@@ -22,6 +22,7 @@ import (
 
 	"github.com/listenerkit/listenerkit-go/bmlb"
 	"github.com/listenerkit/listenerkit-go/bmlb/bmlbtest"
+	"github.com/listenerkit/listenerkit-go/examples/internal/livecheck"
 	"github.com/listenerkit/listenerkit-go/ga"
 	"github.com/listenerkit/listenerkit-go/ga/gatest"
 	"github.com/listenerkit/listenerkit-go/signing"
@@ -236,24 +237,8 @@ func runLive(ctx context.Context, out, errOut io.Writer, accelerator, loadBalanc
 	// CLI files, OIDC, instance roles); everything missing is listed at once.
 	alibaba := signing.NewAlibabaDefaultCredentials(credentialOptions...)
 	tencent := signing.NewTencentDefaultCredentials(credentialOptions...)
-	var missing []string
-	if _, err := alibaba.Retrieve(ctx); err != nil {
-		missing = append(missing, "Alibaba Cloud credentials: "+err.Error())
-	}
-	if _, err := tencent.Retrieve(ctx); err != nil {
-		missing = append(missing, "Tencent Cloud credentials: "+err.Error())
-	}
-	if accelerator == "" {
-		missing = append(missing, "-accelerator")
-	}
-	if loadBalancer == "" {
-		missing = append(missing, "-load-balancer")
-	}
-	if len(missing) > 0 {
-		fmt.Fprintln(errOut, "quickstart -live needs these credentials and flags, which are missing:")
-		for _, m := range missing {
-			fmt.Fprintln(errOut, "  "+m)
-		}
+	if !livecheck.Ready(ctx, errOut, "quickstart", []string{livecheck.Flag("-accelerator", accelerator), livecheck.Flag("-load-balancer", loadBalancer)},
+		livecheck.Credentials{Label: "Alibaba Cloud credentials", Provider: alibaba}, livecheck.Credentials{Label: "Tencent Cloud credentials", Provider: tencent}) {
 		return 2
 	}
 	gaClient, err := ga.NewClient(ga.WithCredentials(alibaba))
