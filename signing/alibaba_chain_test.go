@@ -433,10 +433,7 @@ func TestAlibabaChain_Order(t *testing.T) {
 	ini := w.file(".alibabacloud/credentials", "[default]\ntype=access_key\naccess_key_id=LTAI-ini\naccess_key_secret=s\n")
 	t.Setenv(signing.AlibabaCredentialsURIEnv, uri.URL)
 
-	steps := []struct {
-		want   string
-		remove func()
-	}{
+	walkInOrder(t, func() *signing.Chain { return w.alibaba(opts...) }, []orderStep{
 		{"LTAI-env", func() { t.Setenv(signing.AlibabaAccessKeyIDEnv, ""); t.Setenv(signing.AlibabaAccessKeySecretEnv, "") }},
 		{"STS.sts-1", func() {
 			t.Setenv(signing.AlibabaRoleArnEnv, "")
@@ -447,22 +444,7 @@ func TestAlibabaChain_Order(t *testing.T) {
 		{"LTAI-ini", func() { require.NoError(t, os.Remove(ini)) }},
 		{"STS.meta-1", func() { meta.SetRole("") }},
 		{"STS.uri", func() { t.Setenv(signing.AlibabaCredentialsURIEnv, "") }},
-	}
-	for _, s := range steps {
-		c, err := retrieve(t, w.alibaba(opts...))
-		require.NoError(t, err, s.want)
-		assert.Equal(t, s.want, c.ID)
-		s.remove()
-	}
-	_, err := retrieve(t, w.alibaba(opts...))
-	var none *signing.NoCredentialsError
-	require.ErrorAs(t, err, &none)
-	assert.ErrorIs(t, err, signing.ErrMissingCredentials)
-	// One error, every place looked, in order.
-	require.Len(t, none.Looked, 6, err.Error())
-	for i, want := range []string{signing.AlibabaAccessKeyIDEnv, signing.AlibabaRoleArnEnv, ".aliyun/config.json", ".alibabacloud/credentials", "no RAM role", signing.AlibabaCredentialsURIEnv} {
-		assert.Contains(t, none.Looked[i], want)
-	}
+	}, signing.AlibabaAccessKeyIDEnv, signing.AlibabaRoleArnEnv, ".aliyun/config.json", ".alibabacloud/credentials", "no RAM role", signing.AlibabaCredentialsURIEnv)
 }
 
 func TestAlibabaChain_RefreshBeforeExpiryWithAFakeClock(t *testing.T) {

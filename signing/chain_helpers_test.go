@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/listenerkit/listenerkit-go/internal/credtest"
@@ -112,4 +113,32 @@ func retrieve(t *testing.T, p signing.CredentialsProvider) (signing.Credentials,
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return p.Retrieve(ctx)
+}
+
+// orderStep is one source of a chain: the id it gives, and how to remove it.
+type orderStep struct {
+	want   string
+	remove func()
+}
+
+// walkInOrder checks a chain's order with every source configured: each
+// walk answers with the first one left, then that one is removed; with
+// none left, one NoCredentialsError lists every place looked, in order
+// (looked: a piece of each entry).
+func walkInOrder(t *testing.T, chain func() *signing.Chain, steps []orderStep, looked ...string) {
+	t.Helper()
+	for _, s := range steps {
+		c, err := retrieve(t, chain())
+		require.NoError(t, err, s.want)
+		assert.Equal(t, s.want, c.ID)
+		s.remove()
+	}
+	_, err := retrieve(t, chain())
+	var none *signing.NoCredentialsError
+	require.ErrorAs(t, err, &none)
+	assert.ErrorIs(t, err, signing.ErrMissingCredentials)
+	require.Len(t, none.Looked, len(looked), err.Error())
+	for i, want := range looked {
+		assert.Contains(t, none.Looked[i], want)
+	}
 }

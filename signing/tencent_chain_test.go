@@ -136,10 +136,7 @@ func TestTencentChain_Order(t *testing.T) {
 	for i, v := range []string{"ap-guangzhou", "p", w.file("token", "web-token"), "role"} {
 		t.Setenv(tke[i], v)
 	}
-	steps := []struct {
-		want   string
-		remove func()
-	}{
+	walkInOrder(t, func() *signing.Chain { return w.tencent(opts...) }, []orderStep{
 		{"AKID-env", func() { t.Setenv(signing.TencentSecretIDEnv, ""); t.Setenv(signing.TencentSecretKeyEnv, "") }},
 		{"AKID-file", func() { require.NoError(t, os.Remove(file)) }},
 		{"STS.sts-1", func() {
@@ -148,18 +145,5 @@ func TestTencentChain_Order(t *testing.T) {
 			}
 		}},
 		{"STS.meta-1", func() { meta.SetRole("") }},
-	}
-	for _, s := range steps {
-		c, err := retrieve(t, w.tencent(opts...))
-		require.NoError(t, err, s.want)
-		assert.Equal(t, s.want, c.ID)
-		s.remove()
-	}
-	_, err := retrieve(t, w.tencent(opts...))
-	var none *signing.NoCredentialsError
-	require.ErrorAs(t, err, &none)
-	require.Len(t, none.Looked, 4, err.Error())
-	for i, want := range []string{signing.TencentSecretIDEnv, ".tencentcloud/credentials", signing.TencentTKERegionEnv, "no CAM role"} {
-		assert.Contains(t, none.Looked[i], want)
-	}
+	}, signing.TencentSecretIDEnv, ".tencentcloud/credentials", signing.TencentTKERegionEnv, "no CAM role")
 }
