@@ -2,6 +2,7 @@ package bmlb
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 
 	"github.com/listenerkit/listenerkit-go/internal/flatten"
@@ -21,7 +22,9 @@ const (
 )
 
 // Values lists every Protocol.
-func (Protocol) Values() []Protocol { return []Protocol{ProtocolTCP, ProtocolUDP} }
+func (Protocol) Values() []Protocol { return slices.Clone(protocolValues) }
+
+var protocolValues = []Protocol{ProtocolTCP, ProtocolUDP}
 
 // InputType is the kind of custom health-check content.
 type InputType string
@@ -33,7 +36,9 @@ const (
 )
 
 // Values lists every InputType.
-func (InputType) Values() []InputType { return []InputType{InputTypeText, InputTypeHexadecimal} }
+func (InputType) Values() []InputType { return slices.Clone(inputTypeValues) }
+
+var inputTypeValues = []InputType{InputTypeText, InputTypeHexadecimal}
 
 // Line separator replacements for text health-check content.
 const (
@@ -178,7 +183,7 @@ func (r *CreateBmListenersRequest) validate() error {
 		validateListener(&v, i, l)
 		key := protocolPort{l.Protocol, l.LoadBalancerPort}
 		if j, dup := seen[key]; dup {
-			v.Add(listenerField(i, "LoadBalancerPort"), ErrInvalidParameterVportIsDuplicate,
+			v.Add(listenerField(i, "LoadBalancerPort").String(), ErrInvalidParameterVportIsDuplicate,
 				"%s port %d is also Listeners[%d]'s", l.Protocol, l.LoadBalancerPort, j)
 		} else {
 			seen[key] = i
@@ -187,28 +192,28 @@ func (r *CreateBmListenersRequest) validate() error {
 	return v.Err(serviceNameShort, requestTypeName)
 }
 
-// listenerField names a field of Listeners[i]; built only for a violation.
-func listenerField(i int, field string) string {
-	return "Listeners[" + strconv.Itoa(i) + "]." + field
+// listenerField names a field of Listeners[i]; its string is built only
+// for a violation or a warning.
+func listenerField(i int, field string) validate.Field {
+	return validate.Field{List: "Listeners", Index: i, Name: field}
 }
 
 // inRange checks an optional field: 0 is unset, anything else within
 // [lo, hi].
 func inRange(v *validate.Collector, i int, field string, value, lo, hi int) {
-	if value != 0 && (value < lo || value > hi) {
-		v.Add(listenerField(i, field), ErrInvalidParameter, "must be %d..%d, got %d", lo, hi, value)
+	if value != 0 {
+		v.Range(listenerField(i, field), ErrInvalidParameter, value, lo, hi)
 	}
 }
 
 func validateListener(v *validate.Collector, i int, l *Listener) {
-	if l.LoadBalancerPort < 1 || l.LoadBalancerPort > 65535 {
-		v.Add(listenerField(i, "LoadBalancerPort"), ErrInvalidParameter, "must be 1..65535, got %d", l.LoadBalancerPort)
+	v.Range(listenerField(i, "LoadBalancerPort"), ErrInvalidParameter, l.LoadBalancerPort, 1, 65535)
+	if l.Protocol == "" {
+		v.Add(listenerField(i, "Protocol").String(), ErrInvalidParameter, "is required (tcp or udp)")
 	}
-	if l.Protocol != ProtocolTCP && l.Protocol != ProtocolUDP {
-		v.Add(listenerField(i, "Protocol"), ErrInvalidParameter, "must be tcp or udp, got %q", l.Protocol)
-	}
+	validate.OneOf(v, listenerField(i, "Protocol"), ErrInvalidParameter, l.Protocol, protocolValues)
 	if l.ListenerName == "" {
-		v.Add(listenerField(i, "ListenerName"), ErrInvalidParameter, "is required")
+		v.Add(listenerField(i, "ListenerName").String(), ErrInvalidParameter, "is required")
 	}
 	inRange(v, i, "SessionExpire", l.SessionExpire, 900, 3600)
 	inRange(v, i, "TimeOut", l.TimeOut, 2, 60)
@@ -225,17 +230,13 @@ func validateListener(v *validate.Collector, i int, l *Listener) {
 		interval = defaultInterval
 	}
 	if timeout >= interval {
-		v.Add(listenerField(i, "TimeOut"), ErrInvalidParameter, "must be less than IntervalTime (%d), got %d", interval, timeout)
+		v.Add(listenerField(i, "TimeOut").String(), ErrInvalidParameter, "must be less than IntervalTime (%d), got %d", interval, timeout)
 	}
-	if l.Bandwidth != nil && (*l.Bandwidth < 0 || *l.Bandwidth > 1000) {
-		v.Add(listenerField(i, "Bandwidth"), ErrInvalidParameter, "must be 0..1000, got %d", *l.Bandwidth)
+	if l.Bandwidth != nil {
+		v.Range(listenerField(i, "Bandwidth"), ErrInvalidParameter, *l.Bandwidth, 0, 1000)
 	}
-	if l.LineSeparatorType != 0 && (l.LineSeparatorType < LineSeparatorLF || l.LineSeparatorType > LineSeparatorLFCR) {
-		v.Add(listenerField(i, "LineSeparatorType"), ErrInvalidParameter, "must be 1, 2 or 3, got %d", l.LineSeparatorType)
-	}
-	if l.InputType != "" && l.InputType != InputTypeText && l.InputType != InputTypeHexadecimal {
-		v.Add(listenerField(i, "InputType"), ErrInvalidParameter, "must be text or hexadecimal, got %q", l.InputType)
-	}
+	inRange(v, i, "LineSeparatorType", l.LineSeparatorType, LineSeparatorLF, LineSeparatorLFCR)
+	validate.OneOf(v, listenerField(i, "InputType"), ErrInvalidParameter, l.InputType, inputTypeValues)
 	// The page's "takes effect only when" fields (a custom check needs
 	// health checks on; the separator needs text content) are not
 	// rejections: the service accepts and ignores them. Warnings reports
@@ -255,11 +256,11 @@ func (r *CreateBmListenersRequest) Warnings() []string {
 		l := &r.Listeners[i]
 		// "该字段在健康检查开启的情况下才生效"
 		if l.CustomHealthSwitch && !l.HealthSwitch {
-			w = append(w, listenerField(i, "CustomHealthSwitch")+": takes effect only with HealthSwitch (the page)")
+			w = append(w, listenerField(i, "CustomHealthSwitch").String()+": takes effect only with HealthSwitch (the page)")
 		}
 		// "探测内容类型为文本方式时"
 		if l.LineSeparatorType != 0 && l.InputType != InputTypeText {
-			w = append(w, listenerField(i, "LineSeparatorType")+": applies only to InputType text (the page)")
+			w = append(w, listenerField(i, "LineSeparatorType").String()+": applies only to InputType text (the page)")
 		}
 		if !l.CustomHealthSwitch {
 			for _, f := range []struct {
@@ -267,7 +268,7 @@ func (r *CreateBmListenersRequest) Warnings() []string {
 				set  bool
 			}{{"InputType", l.InputType != ""}, {"HealthRequest", l.HealthRequest != ""}, {"HealthResponse", l.HealthResponse != ""}} {
 				if f.set {
-					w = append(w, listenerField(i, f.name)+": describes a custom health check, which is off (CustomHealthSwitch)")
+					w = append(w, listenerField(i, f.name).String()+": describes a custom health check, which is off (CustomHealthSwitch)")
 				}
 			}
 		}

@@ -29,9 +29,9 @@ const (
 )
 
 // Values lists every ListenerType.
-func (ListenerType) Values() []ListenerType {
-	return []ListenerType{ListenerTypeStandard, ListenerTypeCustomRouting}
-}
+func (ListenerType) Values() []ListenerType { return slices.Clone(listenerTypeValues) }
+
+var listenerTypeValues = []ListenerType{ListenerTypeStandard, ListenerTypeCustomRouting}
 
 // SecurityPolicyID is an https listener's TLS policy.
 type SecurityPolicyID string
@@ -51,9 +51,9 @@ const (
 )
 
 // Values lists every SecurityPolicyID.
-func (SecurityPolicyID) Values() []SecurityPolicyID {
-	return []SecurityPolicyID{SecurityPolicyTLS10, SecurityPolicyTLS11, SecurityPolicyTLS12, SecurityPolicyTLS12Strict, SecurityPolicyTLS12StrictWith13}
-}
+func (SecurityPolicyID) Values() []SecurityPolicyID { return slices.Clone(securityPolicyIDValues) }
+
+var securityPolicyIDValues = []SecurityPolicyID{SecurityPolicyTLS10, SecurityPolicyTLS11, SecurityPolicyTLS12, SecurityPolicyTLS12Strict, SecurityPolicyTLS12StrictWith13}
 
 // HTTPVersion is the highest HTTP version an https listener speaks.
 type HTTPVersion string
@@ -66,9 +66,9 @@ const (
 )
 
 // Values lists every HTTPVersion.
-func (HTTPVersion) Values() []HTTPVersion {
-	return []HTTPVersion{HTTPVersion3, HTTPVersion2, HTTPVersion11}
-}
+func (HTTPVersion) Values() []HTTPVersion { return slices.Clone(httpVersionValues) }
+
+var httpVersionValues = []HTTPVersion{HTTPVersion3, HTTPVersion2, HTTPVersion11}
 
 // XForwardedForConfig says which headers an http or https listener adds to
 // requests, each a switch named as on the wire (all off by default). A
@@ -99,9 +99,9 @@ const (
 )
 
 // Values lists every EndpointGroupType.
-func (EndpointGroupType) Values() []EndpointGroupType {
-	return []EndpointGroupType{EndpointGroupTypeDefault, EndpointGroupTypeVirtual}
-}
+func (EndpointGroupType) Values() []EndpointGroupType { return slices.Clone(endpointGroupTypeValues) }
+
+var endpointGroupTypeValues = []EndpointGroupType{EndpointGroupTypeDefault, EndpointGroupTypeVirtual}
 
 // EndpointRequestProtocol is the protocol an http or https listener speaks
 // to its endpoints.
@@ -115,8 +115,10 @@ const (
 
 // Values lists every EndpointRequestProtocol.
 func (EndpointRequestProtocol) Values() []EndpointRequestProtocol {
-	return []EndpointRequestProtocol{EndpointRequestProtocolHTTP, EndpointRequestProtocolHTTPS}
+	return slices.Clone(endpointRequestProtocolValues)
 }
+
+var endpointRequestProtocolValues = []EndpointRequestProtocol{EndpointRequestProtocolHTTP, EndpointRequestProtocolHTTPS}
 
 // EndpointProtocolVersion is the HTTP version spoken to HTTPS endpoints.
 type EndpointProtocolVersion string
@@ -129,8 +131,10 @@ const (
 
 // Values lists every EndpointProtocolVersion.
 func (EndpointProtocolVersion) Values() []EndpointProtocolVersion {
-	return []EndpointProtocolVersion{EndpointProtocolVersionHTTP11, EndpointProtocolVersionHTTP2}
+	return slices.Clone(endpointProtocolVersionValues)
 }
+
+var endpointProtocolVersionValues = []EndpointProtocolVersion{EndpointProtocolVersionHTTP11, EndpointProtocolVersionHTTP2}
 
 // HealthCheckProtocol is the protocol of an endpoint group's health checks.
 type HealthCheckProtocol string
@@ -144,8 +148,10 @@ const (
 
 // Values lists every HealthCheckProtocol.
 func (HealthCheckProtocol) Values() []HealthCheckProtocol {
-	return []HealthCheckProtocol{HealthCheckProtocolTCP, HealthCheckProtocolHTTP, HealthCheckProtocolHTTPS}
+	return slices.Clone(healthCheckProtocolValues)
 }
+
+var healthCheckProtocolValues = []HealthCheckProtocol{HealthCheckProtocolTCP, HealthCheckProtocolHTTP, HealthCheckProtocolHTTPS}
 
 // EndpointType is what an endpoint is.
 type EndpointType string
@@ -166,10 +172,10 @@ const (
 )
 
 // Values lists every EndpointType.
-func (EndpointType) Values() []EndpointType {
-	return []EndpointType{EndpointTypeDomain, EndpointTypeIP, EndpointTypePublicIP, EndpointTypeECS, EndpointTypeSLB,
-		EndpointTypeALB, EndpointTypeOSS, EndpointTypeENI, EndpointTypeNLB}
-}
+func (EndpointType) Values() []EndpointType { return slices.Clone(endpointTypeValues) }
+
+var endpointTypeValues = []EndpointType{EndpointTypeDomain, EndpointTypeIP, EndpointTypePublicIP, EndpointTypeECS, EndpointTypeSLB,
+	EndpointTypeALB, EndpointTypeOSS, EndpointTypeENI, EndpointTypeNLB}
 
 // EndpointConfiguration is one endpoint of an endpoint group.
 type EndpointConfiguration struct {
@@ -270,30 +276,16 @@ func idleTimeoutRange(p Protocol) (lo, hi int) {
 // given the benefit of the doubt by the callers.
 func isWeb(p Protocol) bool { return p == ProtocolHTTP || p == ProtocolHTTPS }
 
-// checkEnum refuses a value outside its type's Values (asked only for a
-// value that is set: an unset field costs nothing).
-func checkEnum[T ~string](v *validate.Collector, field string, value T, values func(T) []T) {
-	if value != "" && !slices.Contains(values(value), value) {
-		v.Add(field, ErrInvalidParameter, "must be one of %v, got %q", values(value), value)
-	}
-}
-
-func checkRange(v *validate.Collector, field string, value, lo, hi int) {
-	if value < lo || value > hi {
-		v.Add(field, ErrInvalidParameter, "must be %d..%d, got %d", lo, hi, value)
-	}
-}
-
 // validateNewerFields checks the fields newer than the seed page.
 func (r *CreateListenerRequest) validateNewerFields(v *validate.Collector) {
 	p := r.Protocol
 	known := p != ""
-	checkEnum(v, "Type", r.Type, ListenerType.Values)
-	checkEnum(v, "SecurityPolicyID", r.SecurityPolicyID, SecurityPolicyID.Values)
+	validate.OneOf(v, validate.Field{Name: "Type"}, ErrInvalidParameter, r.Type, listenerTypeValues)
+	validate.OneOf(v, validate.Field{Name: "SecurityPolicyID"}, ErrInvalidParameter, r.SecurityPolicyID, securityPolicyIDValues)
 	if r.SecurityPolicyID != "" && known && p != ProtocolHTTPS {
 		v.Add("SecurityPolicyID", ErrInvalidParameter, "only https listeners take a security policy, not %s", p)
 	}
-	checkEnum(v, "HTTPVersion", r.HTTPVersion, HTTPVersion.Values)
+	validate.OneOf(v, validate.Field{Name: "HTTPVersion"}, ErrInvalidParameter, r.HTTPVersion, httpVersionValues)
 	if r.HTTPVersion != "" && known && p != ProtocolHTTPS {
 		v.Add("HTTPVersion", ErrInvalidParameter, "only https listeners take an HTTP version, not %s", p)
 	}
@@ -302,10 +294,10 @@ func (r *CreateListenerRequest) validateNewerFields(v *validate.Collector) {
 	}
 	if r.IdleTimeout != 0 {
 		lo, hi := idleTimeoutRange(p)
-		checkRange(v, "IdleTimeout", r.IdleTimeout, lo, hi)
+		v.Range(validate.Field{Name: "IdleTimeout"}, ErrInvalidParameter, r.IdleTimeout, lo, hi)
 	}
 	if r.RequestTimeout != 0 {
-		checkRange(v, "RequestTimeout", r.RequestTimeout, 1, maxRequestTimeout)
+		v.Range(validate.Field{Name: "RequestTimeout"}, ErrInvalidParameter, r.RequestTimeout, 1, maxRequestTimeout)
 	}
 	groups := r.EndpointGroupConfigurations
 	if len(groups) > maxEndpointGroups {
@@ -322,72 +314,72 @@ func (r *CreateListenerRequest) validateNewerFields(v *validate.Collector) {
 func (r *CreateListenerRequest) validateGroup(v *validate.Collector, i int, g *EndpointGroupConfiguration) {
 	p := r.Protocol
 	known := p != ""
-	field := func(name string) string { return fmt.Sprintf("EndpointGroupConfigurations[%d].%s", i, name) }
+	field := func(name string) validate.Field {
+		return validate.Field{List: "EndpointGroupConfigurations", Index: i, Name: name}
+	}
 	if g.EndpointGroupName != "" {
-		validateNameRule(v, field("EndpointGroupName"), g.EndpointGroupName)
+		validateNameRule(v, field("EndpointGroupName").String(), g.EndpointGroupName)
 	}
 	if n := utf8.RuneCountInString(g.EndpointGroupDescription); n > maxGroupDescriptionChars {
-		v.Add(field("EndpointGroupDescription"), ErrInvalidParameter, "at most %d characters, got %d", maxGroupDescriptionChars, n)
+		v.Add(field("EndpointGroupDescription").String(), ErrInvalidParameter, "at most %d characters, got %d", maxGroupDescriptionChars, n)
 	}
 	if strings.Contains(g.EndpointGroupDescription, "http://") || strings.Contains(g.EndpointGroupDescription, "https://") {
-		v.Add(field("EndpointGroupDescription"), ErrInvalidParameter, `may not contain "http://" or "https://"`)
+		v.Add(field("EndpointGroupDescription").String(), ErrInvalidParameter, `may not contain "http://" or "https://"`)
 	}
-	checkEnum(v, field("EndpointGroupType"), g.EndpointGroupType, EndpointGroupType.Values)
+	validate.OneOf(v, field("EndpointGroupType"), ErrInvalidParameter, g.EndpointGroupType, endpointGroupTypeValues)
 	if g.EndpointGroupType == EndpointGroupTypeVirtual && known && !isWeb(p) {
-		v.Add(field("EndpointGroupType"), ErrInvalidParameter, "virtual endpoint groups are for http and https listeners, not %s", p)
+		v.Add(field("EndpointGroupType").String(), ErrInvalidParameter, "virtual endpoint groups are for http and https listeners, not %s", p)
 	}
-	checkEnum(v, field("EndpointRequestProtocol"), g.EndpointRequestProtocol, EndpointRequestProtocol.Values)
+	validate.OneOf(v, field("EndpointRequestProtocol"), ErrInvalidParameter, g.EndpointRequestProtocol, endpointRequestProtocolValues)
 	switch {
 	case g.EndpointRequestProtocol == "":
 	case known && !isWeb(p):
-		v.Add(field("EndpointRequestProtocol"), ErrInvalidParameter, "only http and https listeners take it, not %s", p)
+		v.Add(field("EndpointRequestProtocol").String(), ErrInvalidParameter, "only http and https listeners take it, not %s", p)
 	case p == ProtocolHTTP && g.EndpointRequestProtocol != EndpointRequestProtocolHTTP:
-		v.Add(field("EndpointRequestProtocol"), ErrInvalidParameter, "an http listener speaks HTTP to its endpoints, got %q", g.EndpointRequestProtocol)
+		v.Add(field("EndpointRequestProtocol").String(), ErrInvalidParameter, "an http listener speaks HTTP to its endpoints, got %q", g.EndpointRequestProtocol)
 	}
-	checkEnum(v, field("EndpointProtocolVersion"), g.EndpointProtocolVersion, EndpointProtocolVersion.Values)
+	validate.OneOf(v, field("EndpointProtocolVersion"), ErrInvalidParameter, g.EndpointProtocolVersion, endpointProtocolVersionValues)
 	if g.EndpointProtocolVersion != "" && g.EndpointRequestProtocol != EndpointRequestProtocolHTTPS {
-		v.Add(field("EndpointProtocolVersion"), ErrInvalidParameter, "is for an EndpointRequestProtocol of HTTPS")
+		v.Add(field("EndpointProtocolVersion").String(), ErrInvalidParameter, "is for an EndpointRequestProtocol of HTTPS")
 	}
 	if g.HealthCheckPort != 0 {
-		checkRange(v, field("HealthCheckPort"), g.HealthCheckPort, 1, maxTCPPort)
+		v.Range(field("HealthCheckPort"), ErrInvalidParameter, g.HealthCheckPort, 1, maxTCPPort)
 	}
-	checkEnum(v, field("HealthCheckProtocol"), g.HealthCheckProtocol, HealthCheckProtocol.Values)
+	validate.OneOf(v, field("HealthCheckProtocol"), ErrInvalidParameter, g.HealthCheckProtocol, healthCheckProtocolValues)
 	if g.ThresholdCount != 0 {
-		checkRange(v, field("ThresholdCount"), g.ThresholdCount, 2, 10)
+		v.Range(field("ThresholdCount"), ErrInvalidParameter, g.ThresholdCount, 2, 10)
 	}
 	if g.TrafficPercentage != 0 {
-		checkRange(v, field("TrafficPercentage"), g.TrafficPercentage, 1, 100)
+		v.Range(field("TrafficPercentage"), ErrInvalidParameter, g.TrafficPercentage, 1, 100)
 	}
 	if len(g.EndpointConfigurations) > maxEndpointsPerGroup {
-		v.Add(field("EndpointConfigurations"), ErrInvalidParameter, "at most %d endpoints, got %d", maxEndpointsPerGroup, len(g.EndpointConfigurations))
+		v.Add(field("EndpointConfigurations").String(), ErrInvalidParameter, "at most %d endpoints, got %d", maxEndpointsPerGroup, len(g.EndpointConfigurations))
 	}
+	endpoints := field("EndpointConfigurations").String()
 	for j, e := range g.EndpointConfigurations {
-		ef := func(name string) string {
-			return fmt.Sprintf("EndpointGroupConfigurations[%d].EndpointConfigurations[%d].%s", i, j, name)
-		}
+		ef := func(name string) validate.Field { return validate.Field{List: endpoints, Index: j, Name: name} }
 		if e.Endpoint == "" {
-			v.Add(ef("Endpoint"), ErrMissingParameter, "is required")
+			v.Add(ef("Endpoint").String(), ErrMissingParameter, "is required")
 		}
 		if e.Type == "" {
-			v.Add(ef("Type"), ErrMissingParameter, "is required")
+			v.Add(ef("Type").String(), ErrMissingParameter, "is required")
 		}
-		checkEnum(v, ef("Type"), e.Type, EndpointType.Values)
+		validate.OneOf(v, ef("Type"), ErrInvalidParameter, e.Type, endpointTypeValues)
 		if e.Weight == nil {
-			v.Add(ef("Weight"), ErrMissingParameter, "is required (0..255)")
+			v.Add(ef("Weight").String(), ErrMissingParameter, "is required (0..255)")
 		} else {
-			checkRange(v, ef("Weight"), *e.Weight, 0, maxEndpointWeight)
+			v.Range(ef("Weight"), ErrInvalidParameter, *e.Weight, 0, maxEndpointWeight)
 		}
 	}
 	if len(g.PortOverrides) > maxPortOverrides {
-		v.Add(field("PortOverrides"), ErrInvalidParameter, "at most %d port overrides, got %d", maxPortOverrides, len(g.PortOverrides))
+		v.Add(field("PortOverrides").String(), ErrInvalidParameter, "at most %d port overrides, got %d", maxPortOverrides, len(g.PortOverrides))
 	}
 	if len(g.PortOverrides) > 0 && known && !isWeb(p) {
-		v.Add(field("PortOverrides"), ErrInvalidParameter, "only http and https listeners map ports, not %s", p)
+		v.Add(field("PortOverrides").String(), ErrInvalidParameter, "only http and https listeners map ports, not %s", p)
 	}
+	overrides := field("PortOverrides").String()
 	for j, o := range g.PortOverrides {
-		of := func(name string) string {
-			return fmt.Sprintf("EndpointGroupConfigurations[%d].PortOverrides[%d].%s", i, j, name)
-		}
+		of := func(name string) string { return validate.Field{List: overrides, Index: j, Name: name}.String() }
 		switch {
 		case o.ListenerPort == 0:
 			v.Add(of("ListenerPort"), ErrMissingParameter, "is required")

@@ -441,4 +441,12 @@ func TestEnumValues_NewerFields(t *testing.T) {
 	assert.Equal(t, []ga.EndpointProtocolVersion{"HTTP1.1", "HTTP2"}, ga.EndpointProtocolVersion("").Values())
 	assert.Equal(t, []ga.HealthCheckProtocol{"tcp", "http", "https"}, ga.HealthCheckProtocol("").Values())
 	assert.Len(t, ga.EndpointType("").Values(), 9)
+
+	// Values is a copy: changing it changes nothing Validate checks against.
+	values := ga.ListenerType("").Values()
+	values[0] = "Smart"
+	r := validRequest()
+	r.Type = ga.ListenerTypeStandard
+	assert.NoError(t, r.Validate())
+	assert.Equal(t, ga.ListenerTypeStandard, ga.ListenerType("").Values()[0])
 }

@@ -9,6 +9,8 @@ package validate
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -93,4 +95,37 @@ func (c *Collector) Err(service, request string) error {
 		return nil
 	}
 	return &Error{Service: service, Request: request, Violations: c.violations, Omitted: c.omitted}
+}
+
+// Field names a field for a violation: Name alone, or List[Index].Name
+// for a field of a list element. Its string is built only when a violation
+// is recorded, so a valid request builds no names.
+type Field struct {
+	List  string // e.g. "Listeners"; empty for a top-level field
+	Index int
+	Name  string
+}
+
+// String is the field in Go syntax: "Name" or "List[Index].Name".
+func (f Field) String() string {
+	if f.List == "" {
+		return f.Name
+	}
+	return f.List + "[" + strconv.Itoa(f.Index) + "]." + f.Name
+}
+
+// Range records a violation with code when value is outside lo..hi.
+func (c *Collector) Range(field Field, code error, value, lo, hi int) {
+	if value < lo || value > hi {
+		c.Add(field.String(), code, "must be %d..%d, got %d", lo, hi, value)
+	}
+}
+
+// OneOf records a violation with code when value is set (not the zero
+// value) and not one of values.
+func OneOf[T comparable](c *Collector, field Field, code error, value T, values []T) {
+	var zero T
+	if value != zero && !slices.Contains(values, value) {
+		c.Add(field.String(), code, "must be one of %v, got %#v", values, value)
+	}
 }
