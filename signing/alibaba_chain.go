@@ -75,11 +75,11 @@ func NewAlibabaDefaultCredentials(opts ...ChainOption) *Chain {
 	return newChain("the Alibaba Cloud default credentials chain", AlibabaRefreshMargin,
 		envLink(AlibabaAccessKeyIDEnv, AlibabaAccessKeySecretEnv, AlibabaSecurityTokenEnv),
 		[]link{
-			{name: "OIDC", find: alibabaOIDCFromEnv},
-			{name: "CLI config", find: alibabaCLIConfig},
-			{name: "credentials file", find: alibabaCredentialsFile},
-			{name: "ECS instance role", find: alibabaECSFromEnv},
-			{name: "credentials URI", find: alibabaCredentialsURI},
+			alibabaOIDCFromEnv,
+			alibabaCLIConfig,
+			alibabaCredentialsFile,
+			alibabaECSFromEnv,
+			alibabaCredentialsURI,
 		}, AlibabaMetadataEndpoint, opts)
 }
 
@@ -208,7 +208,7 @@ type alibabaCLIProfile struct {
 	SourceProfile   string `json:"source_profile"`
 }
 
-// AlibabaCLIModes are the CLI profile modes the chain supports.
+// alibabaCLIModes are the CLI profile modes the chain supports.
 var alibabaCLIModes = []string{"AK", "StsToken", "RamRoleArn", "EcsRamRole", "OIDC", "ChainableRamRoleArn"}
 
 func alibabaCLIConfig(ctx context.Context, cfg *chainConfig) (found, error) {

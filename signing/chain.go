@@ -157,12 +157,9 @@ type walkFailure struct {
 	err  error
 }
 
-// link is one source of a chain. find returns *absentError when the source
+// link is one source of a chain: it returns *absentError when the source
 // is not configured here, *SourceError when it is but failed.
-type link struct {
-	name string
-	find func(ctx context.Context, cfg *chainConfig) (found, error)
-}
+type link func(ctx context.Context, cfg *chainConfig) (found, error)
 
 // found is what a link answered.
 type found struct {
@@ -242,7 +239,7 @@ func (c *Chain) Retrieve(ctx context.Context) (Credentials, error) {
 	if ctx == nil {
 		return Credentials{}, errors.New("signing: Retrieve called with a nil context")
 	}
-	f, err := c.env.find(ctx, &c.cfg)
+	f, err := c.env(ctx, &c.cfg)
 	if err == nil {
 		return f.creds, nil
 	}
@@ -317,7 +314,7 @@ func (c *Chain) refreshAt(f found, now time.Time) time.Time {
 func (c *Chain) walk(ctx context.Context, envAbsent *absentError) (found, error) {
 	looked := []string{envAbsent.Error()}
 	for _, l := range c.links {
-		f, err := l.find(ctx, &c.cfg)
+		f, err := l(ctx, &c.cfg)
 		var absent *absentError
 		switch {
 		case err == nil:
@@ -388,8 +385,7 @@ func (e *NoCredentialsError) Is(target error) bool { return target == ErrMissing
 // when neither id nor secret is set, broken when one is set without the
 // other.
 func envLink(idVar, secretVar, tokenVar string) link {
-	name := "environment"
-	return link{name: name, find: func(context.Context, *chainConfig) (found, error) {
+	return func(context.Context, *chainConfig) (found, error) {
 		id, secret := os.Getenv(idVar), os.Getenv(secretVar)
 		switch {
 		case id == "" && secret == "":
@@ -400,7 +396,7 @@ func envLink(idVar, secretVar, tokenVar string) link {
 			return found{}, &SourceError{Source: "environment", Err: &CredentialsError{Variable: secretVar, Reason: "not set (" + idVar + " is)"}}
 		}
 		return found{creds: Credentials{ID: id, Secret: secret, SessionToken: os.Getenv(tokenVar)}, source: "environment"}, nil
-	}}
+	}
 }
 
 // requireAll reads a group of variables that configure one link together:

@@ -50,9 +50,9 @@ func NewTencentDefaultCredentials(opts ...ChainOption) *Chain {
 	return newChain("the Tencent Cloud default credentials chain", TencentRefreshMargin,
 		envLink(TencentSecretIDEnv, TencentSecretKeyEnv, TencentSecurityTokenEnv),
 		[]link{
-			{name: "profile file", find: tencentProfileFile},
-			{name: "TKE OIDC", find: tencentTKEOIDC},
-			{name: "CVM instance role", find: tencentCVMRole},
+			tencentProfileFile,
+			tencentTKEOIDC,
+			tencentCVMRole,
 		}, TencentMetadataEndpoint, opts)
 }
 
