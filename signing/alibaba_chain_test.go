@@ -1,9 +1,11 @@
 package signing_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/listenerkit/listenerkit-go/internal/credtest"
 	"github.com/listenerkit/listenerkit-go/internal/testhttp"
 	"github.com/listenerkit/listenerkit-go/signing"
 	"github.com/listenerkit/listenerkit-go/signing/signingtest"
@@ -610,8 +613,10 @@ func TestChains_WarnOnFilesOthersCanRead(t *testing.T) {
 
 func TestChains_NoSecretInAnyErrorFromAHostileSTS(t *testing.T) {
 	// An STS that echoes everything it was sent into its error message,
-	// in several spellings.
+	// in several spellings, and (as one that knows it would) the source
+	// key's secret, which a request never carries.
 	w := isolate(t)
+	const sourceSecret = "source-secret-value"
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
 		var echo []string
@@ -619,7 +624,7 @@ func TestChains_NoSecretInAnyErrorFromAHostileSTS(t *testing.T) {
 			echo = append(echo, k+"="+v[0])
 		}
 		msg := "encoded: " + url.QueryEscape(r.FormValue("OIDCToken")) + " " +
-			string(signing.AppendPercentEncoded(nil, r.FormValue("OIDCToken"))) + " " + strings.Join(echo, " ")
+			string(signing.AppendPercentEncoded(nil, r.FormValue("OIDCToken"))) + " key: " + sourceSecret + " " + strings.Join(echo, " ")
 		rw.WriteHeader(http.StatusBadRequest)
 		fmt.Fprintf(rw, `{"Code":"Bad %s","Message":%q}`, r.FormValue("OIDCToken"), msg)
 	}))
@@ -635,11 +640,15 @@ func TestChains_NoSecretInAnyErrorFromAHostileSTS(t *testing.T) {
 	assert.Contains(t, err.Error(), "encoded: REDACTED REDACTED", "the echo reached the error, redacted")
 	assert.Contains(t, err.Error(), "REDACTED")
 
-	w.file(".alibabacloud/credentials", "[default]\ntype=ram_role_arn\naccess_key_id=LTAI-src\naccess_key_secret=source-secret-value\nrole_arn=r\n")
-	t.Setenv(signing.AlibabaRoleArnEnv, "")
+	w.file(".alibabacloud/credentials", "[default]\ntype=ram_role_arn\naccess_key_id=LTAI-src\naccess_key_secret="+sourceSecret+"\nrole_arn=r\n")
+	for _, v := range []string{signing.AlibabaRoleArnEnv, signing.AlibabaOIDCProviderArnEnv, signing.AlibabaOIDCTokenFileEnv} {
+		t.Setenv(v, "")
+	}
 	_, err = retrieve(t, w.alibaba(signing.WithSTSEndpoint(srv.URL)))
 	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "source-secret-value")
+	assert.Contains(t, err.Error(), "AssumeRole", "the walk reached STS")
+	assert.NotContains(t, err.Error(), sourceSecret)
+	assert.Contains(t, err.Error(), "key: REDACTED", "the echo reached the error, redacted")
 }
 
 func TestChains_RedirectsAreNotFollowed(t *testing.T) {
@@ -695,17 +704,18 @@ func TestChains_ProxyForSTSNeverForMetadata(t *testing.T) {
 	t.Setenv("HTTPS_PROXY", "http://proxy.example:3128")
 	t.Setenv("HTTP_PROXY", "http://proxy.example:3128")
 	t.Setenv("NO_PROXY", "")
-	for _, chain := range []*signing.Chain{signing.NewAlibabaDefaultCredentials(), signing.NewTencentDefaultCredentials()} {
-		for _, metadata := range []string{signing.AlibabaMetadataEndpoint, signing.TencentMetadataEndpoint} {
-			proxy, err := chain.ProxyFor(metadata + "/latest/meta-data/")
-			require.NoError(t, err)
-			if (chain.String() == signing.NewAlibabaDefaultCredentials().String()) == (metadata == signing.AlibabaMetadataEndpoint) {
-				assert.Empty(t, proxy, "%s: %s", chain, metadata)
-			}
-		}
-		proxy, err := chain.ProxyFor(signing.AlibabaSTSEndpoint + "/")
+	for chain, metadata := range map[*signing.Chain]string{
+		signing.NewAlibabaDefaultCredentials(): signing.AlibabaMetadataEndpoint,
+		signing.NewTencentDefaultCredentials(): signing.TencentMetadataEndpoint,
+	} {
+		proxy, err := chain.ProxyFor(metadata + "/latest/meta-data/")
 		require.NoError(t, err)
-		assert.Equal(t, "http://proxy.example:3128", proxy)
+		assert.Empty(t, proxy, "%s: its instance metadata goes direct", chain)
+		for _, sts := range []string{signing.AlibabaSTSEndpoint, signing.TencentSTSEndpoint} {
+			proxy, err = chain.ProxyFor(sts + "/")
+			require.NoError(t, err)
+			assert.Equal(t, "http://proxy.example:3128", proxy, "%s: %s", chain, sts)
+		}
 	}
 }
 
@@ -732,4 +742,20 @@ func TestChains_CallersWaitingForAFailedWalkShareItsError(t *testing.T) {
 	t.Setenv(signing.AlibabaCredentialsURIEnv, "http://127.0.0.1:1/creds")
 	_, err := retrieve(t, chain)
 	requireSourceError(t, err, signing.AlibabaCredentialsURIEnv)
+}
+
+// Without WithLogger, a chain's warnings go to slog.Default().
+func TestChains_WarningsGoToSlogDefaultWithoutALogger(t *testing.T) {
+	_, home := credtest.Isolate(t)
+	var log lockedWriter
+	log.w = &bytes.Buffer{}
+	previous := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&log, nil)))
+	defer slog.SetDefault(previous)
+	path := filepath.Join(home, "credentials")
+	require.NoError(t, os.WriteFile(path, []byte("[default]\nsecret_id = AKID\nsecret_key = k\n"), 0o644))
+	t.Setenv(signing.TencentCredentialsFileEnv, path)
+	_, err := signing.NewTencentDefaultCredentials().Retrieve(context.Background())
+	require.NoError(t, err)
+	assert.Contains(t, log.w.String(), "readable by others")
 }
