@@ -225,9 +225,13 @@ func regionOrDefault(region string) string {
 	return region
 }
 
-// describeParams validates the one required id and the region of a
-// describe call, and returns its parameters.
-func describeParams(request, idField, idParam, id, region string) (signing.Params, error) {
+// describe validates the one required id and the region of a describe
+// call (action), sends it as a read and decodes the answer into a T.
+func describe[T any](c *Client, ctx context.Context, action, idField, idParam, id, region string) (*T, error) {
+	t, err := c.transport()
+	if err != nil {
+		return nil, err
+	}
 	var v validate.Collector
 	if id == "" {
 		v.Add(idField, ErrMissingParameter, "is required")
@@ -235,10 +239,15 @@ func describeParams(request, idField, idParam, id, region string) (signing.Param
 	if region != "" && region != DefaultRegionID {
 		v.Add("RegionID", ErrInvalidParameter, "must be %s, got %q", DefaultRegionID, region)
 	}
-	if err := v.Err(serviceNameShort, request); err != nil {
+	if err := v.Err(serviceNameShort, action+"Request"); err != nil {
 		return nil, err
 	}
-	return signing.Params{{Name: idParam, Value: id}, {Name: "RegionId", Value: regionOrDefault(region)}}, nil
+	params := signing.Params{{Name: idParam, Value: id}, {Name: "RegionId", Value: regionOrDefault(region)}}
+	var out T
+	if err := t.DoRead(ctx, action, params, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // DescribeListener returns a listener's state and settings. A listener that
@@ -252,22 +261,10 @@ func (c *Client) DescribeListener(ctx context.Context, req *DescribeListenerRequ
 }
 
 func (c *Client) describeListener(ctx context.Context, req *DescribeListenerRequest) (*DescribeListenerResponse, error) {
-	t, err := c.transport()
-	if err != nil {
-		return nil, err
-	}
 	if req == nil {
 		req = &DescribeListenerRequest{}
 	}
-	params, err := describeParams("DescribeListenerRequest", "ListenerID", "ListenerId", req.ListenerID, req.RegionID)
-	if err != nil {
-		return nil, err
-	}
-	var out DescribeListenerResponse
-	if err := t.DoRead(ctx, "DescribeListener", params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return describe[DescribeListenerResponse](c, ctx, "DescribeListener", "ListenerID", "ListenerId", req.ListenerID, req.RegionID)
 }
 
 // DescribeAccelerator returns an accelerator's state. One that does not
@@ -280,22 +277,10 @@ func (c *Client) DescribeAccelerator(ctx context.Context, req *DescribeAccelerat
 }
 
 func (c *Client) describeAccelerator(ctx context.Context, req *DescribeAcceleratorRequest) (*DescribeAcceleratorResponse, error) {
-	t, err := c.transport()
-	if err != nil {
-		return nil, err
-	}
 	if req == nil {
 		req = &DescribeAcceleratorRequest{}
 	}
-	params, err := describeParams("DescribeAcceleratorRequest", "AcceleratorID", "AcceleratorId", req.AcceleratorID, req.RegionID)
-	if err != nil {
-		return nil, err
-	}
-	var out DescribeAcceleratorResponse
-	if err := t.DoRead(ctx, "DescribeAccelerator", params, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return describe[DescribeAcceleratorResponse](c, ctx, "DescribeAccelerator", "AcceleratorID", "AcceleratorId", req.AcceleratorID, req.RegionID)
 }
 
 // WaitUntilListenerActive polls DescribeListener until the listener is
@@ -318,8 +303,7 @@ func (c *Client) waitUntilListenerActive(ctx context.Context, listenerID string,
 		return nil, err
 	}
 	if listenerID == "" {
-		_, err := describeParams("DescribeListenerRequest", "ListenerID", "ListenerId", "", "")
-		return nil, err
+		return c.describeListener(ctx, &DescribeListenerRequest{}) // the validation error; nothing is sent
 	}
 	var last *DescribeListenerResponse
 	w := t.Waiter("listener "+listenerID, string(ListenerStateActive), maxWait)
