@@ -381,21 +381,15 @@ func (e *NoCredentialsError) Error() string {
 // Is makes errors.Is(err, ErrMissingCredentials) hold.
 func (e *NoCredentialsError) Is(target error) bool { return target == ErrMissingCredentials }
 
-// envLink reads an id, a secret and an optional token from variables: absent
-// when neither id nor secret is set, broken when one is set without the
-// other.
+// envLink reads an id and a secret (a group: absent when neither is set,
+// broken when one is set without the other) and an optional token.
 func envLink(idVar, secretVar, tokenVar string) link {
 	return func(context.Context, *chainConfig) (found, error) {
-		id, secret := os.Getenv(idVar), os.Getenv(secretVar)
-		switch {
-		case id == "" && secret == "":
-			return found{}, absent("environment", idVar+" and "+secretVar+" not set")
-		case id == "":
-			return found{}, &SourceError{Source: "environment", Err: &CredentialsError{Variable: idVar, Reason: "not set (" + secretVar + " is)"}}
-		case secret == "":
-			return found{}, &SourceError{Source: "environment", Err: &CredentialsError{Variable: secretVar, Reason: "not set (" + idVar + " is)"}}
+		v, err := requireAll("environment", idVar, secretVar)
+		if err != nil {
+			return found{}, err
 		}
-		return found{creds: Credentials{ID: id, Secret: secret, SessionToken: os.Getenv(tokenVar)}, source: "environment"}, nil
+		return found{creds: Credentials{ID: v[0], Secret: v[1], SessionToken: os.Getenv(tokenVar)}, source: "environment"}, nil
 	}
 }
 
