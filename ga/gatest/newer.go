@@ -260,7 +260,7 @@ func parseGroups(form url.Values, protocol string, ranges []ga.PortRange) ([]ga.
 			if ef["Type"] == "" {
 				return nil, missing(en + "Type")
 			}
-			if !slices.Contains(ga.EndpointType("").Values(), ga.EndpointType(ef["Type"])) {
+			if !oneOf(ef["Type"], "Domain", "Ip", "PublicIp", "ECS", "SLB", "ALB", "OSS", "ENI", "NLB") {
 				return nil, invalid(en + "Type")
 			}
 			raw, ok := ef["Weight"]
