@@ -196,15 +196,15 @@ func newChain(name string, margin time.Duration, env link, links []link, default
 	if cfg.logger == nil {
 		cfg.logger = slog.Default()
 	}
-	cfg.httpClient = noRedirects(cfg.httpClient, cfg.metadataURL)
+	cfg.httpClient = credentialsClient(cfg.httpClient, cfg.metadataURL)
 	return &Chain{name: name, cfg: cfg, env: env, links: links, margin: margin, walking: make(chan struct{}, 1)}
 }
 
-// noRedirects returns a copy of hc, or of a default client, that does not
+// credentialsClient returns a copy of hc, or of a default client, that does not
 // follow redirects. The default client honours the proxy variables
 // (HTTPS_PROXY...) for STS and credentials URIs but never for instance
 // metadata, which only the instance itself can reach.
-func noRedirects(hc *http.Client, metadataURL string) *http.Client {
+func credentialsClient(hc *http.Client, metadataURL string) *http.Client {
 	var c http.Client
 	if hc != nil {
 		c = *hc
