@@ -178,27 +178,29 @@ func TestNilAndZeroClientsAndNilContextAreErrors(t *testing.T) {
 	assert.Zero(t, mock.GetTotalCallCount())
 }
 
-// Validation is O(n log n) and its error bounded: thousands of ranges are
-// judged in milliseconds, and more than 300 ranges always break the page's
-// PortRangeIllegal.Count rule (a listener of more than 300 ports takes one
-// range), so none of them is sent.
+// Validation is O(n log n) and its error bounded, and more than 300 ranges
+// always break the page's PortRangeIllegal.Count rule (a listener of more
+// than 300 ports takes one range), so none of them is sent. The time bound
+// is a guard against a quadratic check, not a measurement: 300,000 ranges
+// take about 0.3 s under -race here, a pairwise check of them minutes, so
+// the 5 s bound leaves room for a loaded machine.
 func TestValidatingThousandsOfRangesIsFastAndSmall(t *testing.T) {
 	identical := make([]ga.PortRange, 3000)
 	for i := range identical {
 		identical[i] = ga.PortRange{FromPort: 80, ToPort: 90}
 	}
-	distinct := make([]ga.PortRange, 30000)
-	for i := range distinct {
-		distinct[i] = ga.PortRange{FromPort: i + 1, ToPort: i + 1}
+	many := make([]ga.PortRange, 300000)
+	for i := range many {
+		many[i] = ga.PortRange{FromPort: i%65000 + 1, ToPort: i%65000 + 1}
 	}
-	for name, ranges := range map[string][]ga.PortRange{"3,000 identical": identical, "30,000 distinct": distinct} {
+	for name, ranges := range map[string][]ga.PortRange{"3,000 identical": identical, "300,000 one-port": many} {
 		t.Run(name, func(t *testing.T) {
 			req := validRequest()
 			req.PortRanges = ranges
 			start := time.Now()
 			err := req.Validate()
 			elapsed := time.Since(start)
-			assert.Less(t, elapsed, 100*time.Millisecond)
+			assert.Less(t, elapsed, 5*time.Second)
 			var invalid *ga.ValidationError
 			require.ErrorAs(t, err, &invalid)
 			assert.ErrorIs(t, err, ga.ErrPortRangeIllegalCount)
